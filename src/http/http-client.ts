@@ -1,0 +1,134 @@
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici'
+import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
+
+/** Turso answers in a few hundred bytes; anything near this is not an API answer. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024
+
+export interface HttpClientOptions {
+  /** Bounds each attempt: connecting, waiting for headers, and each pause in the body. */
+  timeoutMs: number
+  retries: number
+  userAgent: string
+  log: (message: string) => void
+  /** Backoff before the first retry; tests shorten it. */
+  baseDelayMs?: number
+  /** Cap for one wait, including a server's Retry-After. */
+  maxDelayMs?: number
+  random?: () => number
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE'
+  url: URL
+  headers?: Record<string, string>
+  body?: string
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+  /** Attempts made, 1 when the first one answered. */
+  attempts: number
+  /** Why each earlier attempt failed. */
+  failedAttempts: FailedAttempt[]
+}
+
+export interface FailedAttempt {
+  /** Absent when no answer arrived (timeout, reset, refused). */
+  status?: number
+  /** e.g. "HTTP 503" or "timed out". */
+  reason: string
+}
+
+/** The request never got a usable answer: no connection, a timeout, a reset, an oversized body. */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number
+  ) {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+/**
+ * One HTTP client for the whole run: undici's environment proxy agent (HTTPS_PROXY, HTTP_PROXY,
+ * NO_PROXY) composed with undici's retry interceptor. Redirects are never followed: undici only
+ * follows them with its redirect interceptor, which we do not add, so an Authorization header
+ * never travels to another origin.
+ */
+export class HttpClient {
+  private readonly dispatcher: Dispatcher
+  private readonly agent: EnvHttpProxyAgent
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.agent = new EnvHttpProxyAgent({
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      maxResponseSize: MAX_RESPONSE_BYTES
+    })
+    this.dispatcher = this.agent.compose(
+      interceptors.retry({
+        // Each response is handed back to us (not thrown) so a final 5xx still shows Turso's message.
+        throwOnError: false,
+        methods: ['GET', 'POST', 'DELETE'],
+        statusCodes: RETRYABLE_STATUS_CODES,
+        errorCodes: RETRYABLE_ERROR_CODES
+      })
+    )
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const failedAttempts: FailedAttempt[] = []
+    const decide = undiciRetryDecision({
+      retries: this.options.retries,
+      baseDelayMs: this.options.baseDelayMs ?? 1000,
+      maxDelayMs: this.options.maxDelayMs ?? 30_000,
+      random: this.options.random,
+      onRetry: (event) => {
+        failedAttempts.push({ status: event.status, reason: event.reason })
+        this.options.log(
+          `Attempt ${event.attempt - 1} of ${event.totalAttempts}: ${event.method} ${event.path} failed (${event.reason}); ` +
+            `retrying in ${(event.delayMs / 1000).toFixed(1)} s`
+        )
+      }
+    })
+    try {
+      const response = await request(req.url, {
+        method: req.method,
+        headers: { 'user-agent': this.options.userAgent, accept: 'application/json', ...req.headers },
+        body: req.body,
+        dispatcher: this.dispatcher,
+        retryOptions: { retry: decide }
+      } as Parameters<typeof request>[1])
+      const text = await response.body.text()
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        text,
+        attempts: failedAttempts.length + 1,
+        failedAttempts
+      }
+    } catch (error) {
+      const attempts = failedAttempts.length + 1
+      const reason = describeTransportError(error)
+      const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
+      throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close()
+  }
+}
+
+function describeTransportError(error: unknown): string {
+  const failure = error as { code?: string; message?: string; statusCode?: number; cause?: { code?: string } }
+  if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    return `the response was larger than ${MAX_RESPONSE_BYTES} bytes, which no Turso API answer is`
+  }
+  const code = failure.code ?? failure.cause?.code
+  return describeFailure({ code, message: failure.message })
+}

@@ -1,0 +1,123 @@
+import type { RetryHandler } from 'undici'
+
+/** Status codes worth another attempt: the request may succeed if sent again later. */
+export const RETRYABLE_STATUS_CODES = [408, 429, 500, 502, 503, 504]
+
+/** Transport failures worth another attempt (undici's own codes and the usual socket errors). */
+export const RETRYABLE_ERROR_CODES = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
+]
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number
+  /** Delay before the first retry; doubles each time. */
+  baseDelayMs: number
+  /** Upper bound for one wait, whether computed or asked for by Retry-After. */
+  maxDelayMs: number
+  /** Told about each retry before the wait starts. */
+  onRetry: (event: RetryEvent) => void
+  /** 0..1; injectable so tests are deterministic. */
+  random?: () => number
+}
+
+export interface RetryEvent {
+  /** The attempt that is about to be made (2 for the first retry). */
+  attempt: number
+  totalAttempts: number
+  method: string
+  path: string
+  /** HTTP status of the failed attempt; absent when no answer arrived. */
+  status?: number
+  reason: string
+  delayMs: number
+}
+
+/** Reads Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (value === undefined || value.trim() === '') return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries never bunch up. */
+export function backoffMs(retryNumber: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1))
+  const random = policy.random ?? Math.random
+  return Math.round(exponential / 2 + (exponential / 2) * random())
+}
+
+interface RetryableFailure {
+  statusCode?: number
+  code?: string
+  headers?: Record<string, string | string[] | undefined>
+  message?: string
+}
+
+/**
+ * Builds the decision function for undici's retry interceptor. undici counts the failed
+ * attempts in `state.counter` (1 after the first failure) and does the waiting and re-sending;
+ * we decide whether to retry, how long to wait, and log each attempt with its number.
+ */
+export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCallback {
+  return (err, { state, opts }, callback) => {
+    const failure = err as RetryableFailure
+    const retryNumber = state.counter
+    const retryable =
+      failure.statusCode !== undefined
+        ? RETRYABLE_STATUS_CODES.includes(failure.statusCode)
+        : failure.code !== undefined && RETRYABLE_ERROR_CODES.includes(failure.code)
+    if (!retryable || retryNumber > policy.retries) {
+      callback(err)
+      return
+    }
+    const askedFor = failure.statusCode !== undefined ? retryAfterMs(failure.headers?.['retry-after']) : undefined
+    const delayMs = askedFor !== undefined ? Math.min(askedFor, policy.maxDelayMs) : backoffMs(retryNumber, policy)
+    policy.onRetry({
+      attempt: retryNumber + 1,
+      totalAttempts: policy.retries + 1,
+      method: opts.method,
+      path: opts.path.split('?')[0],
+      status: failure.statusCode,
+      reason: describeFailure(failure),
+      delayMs
+    })
+    setTimeout(() => callback(null), delayMs)
+  }
+}
+
+export function describeFailure(failure: RetryableFailure): string {
+  if (failure.statusCode !== undefined) return `HTTP ${failure.statusCode}`
+  switch (failure.code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'timed out'
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection reset'
+    case 'ECONNREFUSED':
+      return 'connection refused'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found'
+    default:
+      return failure.code ?? failure.message ?? 'network error'
+  }
+}

@@ -1,0 +1,147 @@
+import { parseApiUrl } from './parsers/api-url.js'
+import { parseExpiration } from './parsers/duration.js'
+import { InputError } from './parsers/input-error.js'
+import { parseNameList, parseResourceName } from './parsers/names.js'
+import { parsePermissions } from './parsers/permissions.js'
+import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds } from './parsers/scalars.js'
+import type { MintOptions, TokenTarget } from './turso/targets.js'
+
+/** Where and how to reach Turso. */
+export interface Connection {
+  apiUrl: URL
+  apiToken: string
+  retries: number
+  timeoutMs: number
+}
+
+export interface SecretDestination {
+  secretName: string
+  repository: string
+  environment?: string
+  githubToken: string
+}
+
+/** What happens to a minted token besides becoming the `token` output. */
+export interface Delivery {
+  verify: boolean
+  secret?: SecretDestination
+  exportEnv: boolean
+}
+
+export type Config = { connection: Connection; dryRun: boolean } & (
+  | { operation: 'create-token'; target: TokenTarget; mint: MintOptions; delivery: Delivery }
+  | { operation: 'rotate'; target: TokenTarget; mint: MintOptions | null; delivery: Delivery }
+  | { operation: 'revoke'; tokenName: string }
+)
+
+export type ReadInput = (name: string) => string
+
+export interface InputSources {
+  readInput: ReadInput
+  env: NodeJS.ProcessEnv
+  /** Called with each secret the moment it is read, before any validation can print anything. */
+  maskSecret: (value: string) => void
+  warn: (message: string) => void
+}
+
+/** Reads every input, masks the secrets among them, and validates the rest before any request. */
+export function readConfig({ readInput, env, maskSecret, warn }: InputSources): Config {
+  const apiToken = readInput('api-token') || env.TURSO_API_TOKEN || ''
+  maskSecret(apiToken)
+  const githubToken = readInput('github-token')
+  maskSecret(githubToken)
+
+  const operation = parseOperation(readInput('operation'))
+  if (apiToken === '') {
+    throw new InputError('api-token', "Input 'api-token' is required: pass a Turso Platform API token, or set the TURSO_API_TOKEN environment variable (create one with `turso auth api-tokens mint <name>`)")
+  }
+  const connection: Connection = {
+    apiUrl: parseApiUrl(readInput('api-url') || 'https://api.turso.tech'),
+    apiToken,
+    retries: parseRetries(readInput('retries') || '3'),
+    timeoutMs: parseTimeoutSeconds(readInput('timeout') || '30') * 1000
+  }
+  const dryRun = readBoolean(readInput, 'dry-run', false)
+
+  if (operation === 'revoke') {
+    warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name'])
+    const tokenName = readInput('token-name')
+    if (tokenName === '') {
+      throw new InputError('token-name', "Input 'token-name' is required for operation 'revoke': the name of the Platform API token to revoke (see `turso auth api-tokens list`)")
+    }
+    return { operation, connection, dryRun, tokenName: parseResourceName('token-name', tokenName, 'token-name') }
+  }
+
+  warnUnused(readInput, warn, operation, ['token-name'])
+  const target = readTarget(readInput, operation)
+  const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
+  const delivery = readDelivery(readInput, env, githubToken, target)
+  if (!mintReplacement && (delivery.verify || delivery.exportEnv || delivery.secret !== undefined)) {
+    const used = delivery.secret !== undefined ? 'secret-name' : delivery.verify ? 'verify' : 'export-env'
+    throw new InputError(used, `Input '${used}' needs a minted token, but 'mint' is false: remove it or set mint: true`)
+  }
+  const mint = mintReplacement ? readMintOptions(readInput) : null
+  if (operation === 'rotate') return { operation, connection, dryRun, target, mint, delivery }
+  return { operation, connection, dryRun, target, mint: mint as MintOptions, delivery }
+}
+
+function readTarget(readInput: ReadInput, operation: string): TokenTarget {
+  const database = readInput('database')
+  const group = readInput('group')
+  const organization = readInput('organization')
+  if (database !== '' && group !== '') {
+    throw new InputError('database', `Inputs 'database' and 'group' are both set: operation '${operation}' takes exactly one of them`)
+  }
+  if (database === '' && group === '') {
+    throw new InputError('database', `Operation '${operation}' needs a target: set input 'database' (with 'organization') or input 'group'`)
+  }
+  const org = organization === '' ? null : parseResourceName('organization', organization, 'organization')
+  if (database !== '') {
+    if (org === null) {
+      throw new InputError('organization', "Input 'organization' is required with 'database': the slug of the organization (or your username) that owns the database")
+    }
+    return { kind: 'database', organization: org, database: parseResourceName('database', database, 'database') }
+  }
+  return { kind: 'group', organization: org, group: parseResourceName('group', group, 'group') }
+}
+
+function readMintOptions(readInput: ReadInput): MintOptions {
+  const expiration = parseExpiration(readInput('expiration') || 'never')
+  return {
+    expiration: expiration.kind === 'never' ? 'never' : expiration.text,
+    readOnly: readBoolean(readInput, 'read-only', false),
+    fineGrainedPermissions: parsePermissions(readInput('permissions')),
+    attachDatabases: parseNameList('attach-databases', readInput('attach-databases'), 'database')
+  }
+}
+
+function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken: string, target: TokenTarget): Delivery {
+  const verify = readBoolean(readInput, 'verify', false)
+  if (verify && target.kind === 'group' && target.organization === null) {
+    throw new InputError('verify', "Input 'verify' with a user-account group needs 'organization': the action finds a database of the group through the organization's database list; set organization to your username")
+  }
+  const exportEnv = readBoolean(readInput, 'export-env', false)
+  const secretName = readInput('secret-name')
+  if (secretName === '') return { verify, exportEnv }
+  if (githubToken === '') {
+    throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write Actions secrets (a fine-grained PAT with Secrets: read and write, or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
+  }
+  const repository = parseRepository(readInput('secret-repository') || env.GITHUB_REPOSITORY || '')
+  const environment = readInput('secret-environment')
+  return {
+    verify,
+    exportEnv,
+    secret: { secretName, repository, environment: environment === '' ? undefined : environment, githubToken }
+  }
+}
+
+function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {
+  const value = readInput(input)
+  return value === '' ? fallback : parseBoolean(input, value)
+}
+
+function warnUnused(readInput: ReadInput, warn: (message: string) => void, operation: string, inputs: string[]): void {
+  for (const input of inputs) {
+    if (readInput(input) !== '') warn(`Input '${input}' does not apply to operation '${operation}' and is ignored`)
+  }
+}

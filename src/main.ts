@@ -1,0 +1,95 @@
+import * as core from '@actions/core'
+import { HttpClient } from './http/http-client.js'
+import { readConfig, type Config } from './inputs.js'
+import type { OperationContext } from './operations/context.js'
+import { createToken } from './operations/create-token.js'
+import { formatPlannedRequest, plannedRequests } from './operations/dry-run.js'
+import { revoke } from './operations/revoke.js'
+import { rotate } from './operations/rotate.js'
+import { newReport, renderSummary, type Report } from './runner/report.js'
+import { redact, registerSecret } from './runner/secrets.js'
+import { TursoClient } from './turso/client.js'
+import { describeTarget } from './turso/targets.js'
+import { USER_AGENT } from './version.js'
+
+/** The action's entry: read and validate inputs, run one operation, report. Never throws. */
+export async function run(): Promise<void> {
+  const startedAt = Date.now()
+  const report = newReport(core.getInput('operation') || '(none)')
+  let http: HttpClient | undefined
+  try {
+    const config = readConfig({
+      readInput: (name) => core.getInput(name),
+      env: process.env,
+      maskSecret: registerSecret,
+      warn: (message) => core.warning(redact(message))
+    })
+    report.operation = config.operation
+    if (config.dryRun) {
+      planOnly(config, report)
+      return
+    }
+    http = new HttpClient({
+      timeoutMs: config.connection.timeoutMs,
+      retries: config.connection.retries,
+      userAgent: USER_AGENT,
+      log: (message) => core.info(redact(message))
+    })
+    const turso = new TursoClient(http, config.connection.apiUrl, config.connection.apiToken, registerSecret)
+    await runOperation(config, operationContext(turso, http, config, report))
+  } catch (error) {
+    const message = redact(error instanceof Error ? error.message : String(error))
+    report.failure = message
+    core.setFailed(message)
+    if (error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
+  } finally {
+    await http?.close()
+    await writeSummary(report, Date.now() - startedAt)
+  }
+}
+
+async function runOperation(config: Config, context: OperationContext): Promise<void> {
+  switch (config.operation) {
+    case 'create-token':
+      return createToken(context, config.target, config.mint, config.delivery)
+    case 'rotate':
+      return rotate(context, config.target, config.mint, config.delivery)
+    case 'revoke':
+      return revoke(context, config.tokenName)
+  }
+}
+
+function operationContext(turso: TursoClient, http: HttpClient, config: Config, report: Report): OperationContext {
+  return {
+    turso,
+    http,
+    connection: config.connection,
+    report,
+    info: (message) => core.info(redact(message)),
+    warning: (message) => core.warning(redact(message)),
+    notice: (message) => core.notice(redact(message)),
+    setOutput: (name, value) => core.setOutput(name, value),
+    exportVariable: (name, value) => core.exportVariable(name, value)
+  }
+}
+
+function planOnly(config: Config, report: Report): void {
+  report.dryRun = true
+  if (config.operation !== 'revoke') report.target = describeTarget(config.target)
+  core.info(`Dry run: validated the inputs; these requests would be sent to ${config.connection.apiUrl.origin}:`)
+  for (const request of plannedRequests(config)) {
+    const line = formatPlannedRequest(request)
+    core.info(`  ${line}`)
+    report.facts.push(['Would send', `\`${line}\``])
+  }
+}
+
+async function writeSummary(report: Report, elapsedMs: number): Promise<void> {
+  // Outside a runner (or with summaries off) there is no file to write to.
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary.addRaw(redact(renderSummary(report, elapsedMs))).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${redact((error as Error).message)}`)
+  }
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../inputs.js'
+import { createTokenRequest, revokeRequest, rotateRequest, type PlannedRequest } from '../turso/client.js'
+import { databasePath, databasesPath } from '../turso/paths.js'
+
+/** The Turso requests a real run would send, in order; paths and bodies hold no secret. */
+export function plannedRequests(config: Config): PlannedRequest[] {
+  if (config.operation === 'revoke') return [revokeRequest(config.tokenName)]
+  const { target } = config
+  const lookup: PlannedRequest[] =
+    target.kind === 'database' ? [{ method: 'GET', path: databasePath(target.organization, target.database), query: {} }] : []
+  const groupLookup: PlannedRequest[] =
+    target.kind === 'group' && config.delivery.verify && target.organization !== null
+      ? [{ method: 'GET', path: databasesPath(target.organization), query: { group: target.group } }]
+      : []
+  if (config.operation === 'create-token') return [createTokenRequest(target, config.mint), ...lookup, ...groupLookup]
+  const mint = config.mint === null ? [] : [createTokenRequest(target, config.mint), ...groupLookup]
+  return [...lookup, rotateRequest(target), ...mint]
+}
+
+export function formatPlannedRequest(request: PlannedRequest): string {
+  const query = new URLSearchParams(request.query).toString()
+  const body = request.body === undefined ? '' : ` body ${request.body}`
+  return `${request.method} ${request.path}${query === '' ? '' : `?${query}`}${body}`
+}

@@ -1,0 +1,177 @@
+import type { FailedAttempt, HttpClient, HttpResponse } from '../http/http-client.js'
+import { apiErrorMessage, TursoApiError, UnexpectedResponseError, type Attempt } from './errors.js'
+import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
+import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
+
+export interface DatabaseInfo {
+  hostname: string
+  /** The group whose signing key the database's tokens use; null for a database outside groups. */
+  group: string | null
+}
+
+export interface RevokeResult {
+  tokenName: string
+  /** The token was already gone on a retry after an attempt whose answer was lost. */
+  alreadyGone: boolean
+}
+
+export interface PlannedRequest {
+  method: 'GET' | 'POST' | 'DELETE'
+  path: string
+  query: Record<string, string>
+  body?: string
+}
+
+/** The body of a create-token request; fields appear only when used, as the CLI sends them. */
+export function createTokenBody(options: MintOptions): Record<string, unknown> | undefined {
+  const body: Record<string, unknown> = {}
+  if (options.attachDatabases.length > 0) body.permissions = { read_attach: { databases: options.attachDatabases } }
+  if (options.fineGrainedPermissions.length > 0) body.fine_grained_permissions = options.fineGrainedPermissions
+  return Object.keys(body).length > 0 ? body : undefined
+}
+
+export function createTokenRequest(target: TokenTarget, options: MintOptions): PlannedRequest {
+  const body = createTokenBody(options)
+  return {
+    method: 'POST',
+    path: createTokenPath(target),
+    query: { expiration: options.expiration, authorization: options.readOnly ? 'read-only' : 'full-access' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  }
+}
+
+export function rotateRequest(target: TokenTarget): PlannedRequest {
+  return { method: 'POST', path: rotatePath(target), query: {} }
+}
+
+export function revokeRequest(tokenName: string): PlannedRequest {
+  return { method: 'DELETE', path: apiTokenPath(tokenName), query: {} }
+}
+
+/**
+ * The Turso Platform API calls this action makes. Every minted token is handed to `maskSecret`
+ * before anything else happens to it.
+ */
+export class TursoClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly apiUrl: URL,
+    private readonly apiToken: string,
+    private readonly maskSecret: (value: string) => void
+  ) {}
+
+  async createToken(target: TokenTarget, options: MintOptions): Promise<string> {
+    const attempt: Attempt = {
+      action: `create a token for ${describeTarget(target)}`,
+      notFound: notFoundText(target)
+    }
+    const response = await this.send(createTokenRequest(target, options), attempt)
+    const body = parseJsonObject(response, attempt)
+    const jwt = body.jwt
+    if (typeof jwt !== 'string' || jwt === '') throw new UnexpectedResponseError(attempt, 'the answer has no jwt field')
+    this.maskSecret(jwt)
+    return jwt
+  }
+
+  async rotate(target: TokenTarget): Promise<void> {
+    const attempt: Attempt = {
+      action: `invalidate the tokens of ${describeTarget(target)}`,
+      notFound: notFoundText(target)
+    }
+    // The success body is empty (HTTP 200, no JSON): nothing to parse.
+    await this.send(rotateRequest(target), attempt)
+  }
+
+  async getDatabase(organization: string, database: string): Promise<DatabaseInfo> {
+    const attempt: Attempt = {
+      action: `look up database '${database}' in organization '${organization}'`,
+      notFound: `database '${database}' was not found in organization '${organization}' (list them with \`turso db list\`)`
+    }
+    const response = await this.send({ method: 'GET', path: databasePath(organization, database), query: {} }, attempt)
+    const record = parseJsonObject(response, attempt).database as Record<string, unknown> | undefined
+    // Turso capitalises this one key: `Hostname`.
+    const hostname = record?.Hostname
+    if (typeof hostname !== 'string' || hostname === '') {
+      throw new UnexpectedResponseError(attempt, 'the answer has no database.Hostname')
+    }
+    const group = typeof record?.group === 'string' && record.group !== '' ? record.group : null
+    return { hostname, group }
+  }
+
+  /** Names of the databases in a group, for checking a group token against one of them. */
+  async listGroupDatabases(organization: string, group: string): Promise<DatabaseInfo[]> {
+    const attempt: Attempt = {
+      action: `list the databases of group '${group}' in organization '${organization}'`,
+      notFound: `organization '${organization}' was not found`
+    }
+    const response = await this.send({ method: 'GET', path: databasesPath(organization), query: { group } }, attempt)
+    const databases = parseJsonObject(response, attempt).databases
+    if (!Array.isArray(databases)) throw new UnexpectedResponseError(attempt, 'the answer has no databases list')
+    return databases
+      .filter((db): db is Record<string, unknown> => db !== null && typeof db === 'object')
+      .filter((db) => typeof db.Hostname === 'string' && (db.group === undefined || db.group === group))
+      .map((db) => ({ hostname: db.Hostname as string, group }))
+  }
+
+  async revokeApiToken(tokenName: string): Promise<RevokeResult> {
+    const attempt: Attempt = {
+      action: `revoke the API token '${tokenName}'`,
+      notFound: `no API token named '${tokenName}' exists for this account (list them with \`turso auth api-tokens list\`)`
+    }
+    const request = revokeRequest(tokenName)
+    const response = await this.sendRaw(request)
+    // DELETE is safe to repeat; if an earlier attempt got no answer (or a 5xx) it may well have
+    // revoked the token, and the retry then finds nothing to revoke: that is success.
+    if (response.status === 404 && response.failedAttempts.some(mayHaveBeenCarriedOut)) {
+      return { tokenName, alreadyGone: true }
+    }
+    const body = parseJsonObject(this.checkStatus(response, attempt), attempt)
+    const revoked = typeof body.token === 'string' && body.token !== '' ? body.token : tokenName
+    return { tokenName: revoked, alreadyGone: false }
+  }
+
+  private async send(request: PlannedRequest, attempt: Attempt): Promise<HttpResponse> {
+    return this.checkStatus(await this.sendRaw(request), attempt)
+  }
+
+  private async sendRaw(request: PlannedRequest): Promise<HttpResponse> {
+    const url = new URL(this.apiUrl.href.replace(/\/$/, '') + request.path)
+    for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value)
+    const headers: Record<string, string> = { authorization: `Bearer ${this.apiToken}` }
+    if (request.body !== undefined) headers['content-type'] = 'application/json'
+    return this.http.send({ method: request.method, url, headers, body: request.body })
+  }
+
+  private checkStatus(response: HttpResponse, attempt: Attempt): HttpResponse {
+    // Every documented success is exactly 200; a 3xx is never followed (see HttpClient).
+    if (response.status === 200) return response
+    throw new TursoApiError(response.status, apiErrorMessage(response.text), attempt, response.attempts)
+  }
+}
+
+/** 408 and 429 say the server did not act on the request; anything else might have. */
+function mayHaveBeenCarriedOut(failure: FailedAttempt): boolean {
+  return failure.status !== 408 && failure.status !== 429
+}
+
+function notFoundText(target: TokenTarget): string {
+  if (target.kind === 'database') {
+    return `database '${target.database}' was not found in organization '${target.organization}' (list them with \`turso db list\`)`
+  }
+  return target.organization === null
+    ? `group '${target.group}' was not found in your user account (list them with \`turso group list\`)`
+    : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`)`
+}
+
+function parseJsonObject(response: HttpResponse, attempt: Attempt): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(response.text)
+  } catch {
+    throw new UnexpectedResponseError(attempt, `the answer (HTTP ${response.status}) is not JSON`)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UnexpectedResponseError(attempt, 'the answer is not a JSON object')
+  }
+  return parsed as Record<string, unknown>
+}

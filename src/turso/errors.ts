@@ -1,0 +1,86 @@
+/** What a failed call was trying to do, in words a person reads in the log. */
+export interface Attempt {
+  /** e.g. "create a token for database 'app-db' in organization 'acme'" */
+  action: string
+  /** What a 404 means for this call, e.g. "database 'app-db' was not found in organization 'acme'". */
+  notFound: string
+}
+
+/** Turso answered, but not with success. */
+export class TursoApiError extends Error {
+  constructor(
+    readonly status: number,
+    /** Turso's own `error` text, already cleaned for printing. */
+    readonly apiMessage: string,
+    readonly attempt: Attempt,
+    readonly attempts: number
+  ) {
+    super(formatApiError(status, apiMessage, attempt))
+    this.name = 'TursoApiError'
+  }
+}
+
+/** Turso answered with something that is not the documented success body. */
+export class UnexpectedResponseError extends Error {
+  constructor(attempt: Attempt, problem: string) {
+    super(`Could not ${attempt.action}: ${problem}. This is not a documented Turso answer; check api-url and try again.`)
+    this.name = 'UnexpectedResponseError'
+  }
+}
+
+function formatApiError(status: number, apiMessage: string, attempt: Attempt): string {
+  const said = apiMessage === '' ? `Turso answered HTTP ${status}` : `Turso answered HTTP ${status}: ${apiMessage}`
+  return `Could not ${attempt.action}. ${said}. ${nextStep(status, attempt)}`
+}
+
+/** What to do about each status, so the log says more than a number. */
+export function nextStep(status: number, attempt: Attempt): string {
+  switch (status) {
+    case 400:
+      return 'Turso rejected the request: check expiration, permissions and attach-databases against the README.'
+    case 401:
+      return 'The API token is wrong, revoked or expired: create a new one with `turso auth api-tokens mint <name>` and update the secret passed as api-token.'
+    case 402:
+      return 'The organization has no active subscription for this: check its plan and billing at turso.tech.'
+    case 403:
+      return 'The API token is not allowed to do this: check that it belongs to a member of the organization and, for a scoped token, that it has the needed scope (db:mint-token, group:mint-token, db:rotate-creds, group:rotate-creds).'
+    case 404:
+      return `Check the name: ${attempt.notFound}.`
+    case 409:
+      return 'Turso reports a conflict with the current state: wait a moment and re-run the job.'
+    case 429:
+      return 'Turso is rate limiting this token and the retries ran out: re-run later or raise the retries input.'
+    default:
+      if (status >= 500) return 'Turso had a server error and the retries ran out: re-run the job later; see status.turso.tech.'
+      if (status >= 300 && status < 400) return 'Redirects are never followed with credentials: set api-url to the final API address.'
+      return 'Check the inputs and re-run.'
+  }
+}
+
+/** Longest stretch of Turso's message we print: enough for any real message, not for a flood. */
+const MAX_MESSAGE_LENGTH = 300
+
+/**
+ * Turso's error text from a response body: `{"error": "..."}` per the API reference, but the
+ * CLI types it loosely, so accept any JSON value and fall back to the raw text. Control
+ * characters are dropped so a body cannot inject workflow commands or fake log lines.
+ */
+export function apiErrorMessage(bodyText: string): string {
+  let message = bodyText
+  try {
+    const parsed: unknown = JSON.parse(bodyText)
+    if (parsed !== null && typeof parsed === 'object' && 'error' in parsed) {
+      const error = (parsed as { error: unknown }).error
+      message = typeof error === 'string' ? error : JSON.stringify(error)
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the raw text is still the best clue we have.
+  }
+  return cleanForLog(message)
+}
+
+export function cleanForLog(text: string, maxLength = MAX_MESSAGE_LENGTH): string {
+  // eslint-disable-next-line no-control-regex
+  const singleLine = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
+  return singleLine.length > maxLength ? `${singleLine.slice(0, maxLength)}…` : singleLine
+}
