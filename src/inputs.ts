@@ -1,3 +1,4 @@
+import { assertValidSecretTarget } from './github/secret-target.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
@@ -127,12 +128,15 @@ function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken:
     throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write Actions secrets (a fine-grained PAT with Secrets: read and write, or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
   }
   const repository = parseRepository(readInput('secret-repository') || env.GITHUB_REPOSITORY || '')
-  const environment = readInput('secret-environment')
-  return {
-    verify,
-    exportEnv,
-    secret: { secretName, repository, environment: environment === '' ? undefined : environment, githubToken }
+  const environment = readInput('secret-environment') || undefined
+  try {
+    assertValidSecretTarget({ repository, environment, secretName })
+  } catch (error) {
+    // The secret store's own rules (GitHub's naming rules), reported as the input they concern.
+    const input = /^Invalid (secret-[a-z]+)/.exec((error as Error).message)?.[1] ?? 'secret-name'
+    throw new InputError(input, `Input '${input}': ${(error as Error).message}`)
   }
+  return { verify, exportEnv, secret: { secretName, repository, environment, githubToken } }
 }
 
 function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {

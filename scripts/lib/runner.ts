@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readActionMetadata } from './action-metadata.js'
 
 /**
  * Runs the action the way a GitHub runner does: INPUT_* variables with action.yml's defaults
@@ -55,24 +56,10 @@ export function inputEnv(inputs: Record<string, string>, defaults: Record<string
   return Object.fromEntries(Object.entries(merged).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
 }
 
-/**
- * Input defaults read from action.yml with a tiny reader for its flat `inputs:` block, so tests
- * and the demo apply exactly what the runner would.
- */
+/** action.yml's input defaults, as the runner applies them. */
 export function actionDefaults(actionYmlPath = join(projectRoot, 'action.yml')): Record<string, string> {
-  const defaults: Record<string, string> = {}
-  let section = ''
-  let current = ''
-  for (const line of readFileSync(actionYmlPath, 'utf8').split('\n')) {
-    const top = /^([a-z]+):/.exec(line)
-    if (top !== null) section = top[1]
-    if (section !== 'inputs') continue
-    const name = /^ {2}([a-z-]+):\s*$/.exec(line)
-    if (name !== null) current = name[1]
-    const value = /^ {4}default:\s*"(.*)"\s*$/.exec(line)
-    if (value !== null && current !== '') defaults[current] = value[1]
-  }
-  return defaults
+  const { inputs } = readActionMetadata(actionYmlPath)
+  return Object.fromEntries(inputs.filter((input) => input.default !== undefined).map((input) => [input.name, input.default as string]))
 }
 
 export interface ActionRun {

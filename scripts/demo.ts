@@ -1,0 +1,64 @@
+/**
+ * `npm run demo`: the action end to end on the local Turso API emulator. Starts the emulator,
+ * runs the bundled dist/index.js exactly as a GitHub runner would, shows the outputs (the token
+ * masked), proves the token works, then rotates and shows the old token refused. Exits 0 only
+ * when every check held, and leaves no process behind.
+ */
+import { startEmulator, type Emulator } from '../emulator/server.js'
+import { runBundledAction, type ActionRun } from './lib/runner.js'
+
+const ORGANIZATION = 'acme'
+const DATABASE = 'app-db'
+
+let failures = 0
+
+function check(label: string, ok: boolean): void {
+  console.log(`  ${ok ? '✔' : '✘'} ${label}`)
+  if (!ok) failures++
+}
+
+function maskedForDisplay(token: string): string {
+  return token === '' ? '(empty)' : `*** (a ${token.split('.').length}-part JWT, ${token.length} characters, masked)`
+}
+
+function showRun(title: string, run: ActionRun): void {
+  console.log(`\n▶ ${title}  (exit code ${run.exitCode}, ${Math.round(run.elapsedMs)} ms)`)
+  const log = run.stdout
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('::add-mask::'))
+    .map((line) => `    │ ${line}`)
+  console.log(log.join('\n'))
+  const outputs = Object.entries(run.outputs).map(
+    ([name, value]) => `    ${name} = ${name === 'token' ? maskedForDisplay(value) : value === '' ? "''" : value}`
+  )
+  console.log('  outputs:\n' + outputs.join('\n'))
+}
+
+async function main(): Promise<void> {
+  const emulator: Emulator = await startEmulator()
+  console.log(`Turso Platform API emulator on ${emulator.url}`)
+  const common = { 'api-url': emulator.url, organization: ORGANIZATION, database: DATABASE }
+  const env = { TURSO_API_TOKEN: emulator.apiToken }
+  try {
+    const created = await runBundledAction({ ...common, operation: 'create-token', expiration: '7d', verify: 'true' }, env)
+    showRun(`create-token for database '${DATABASE}' (expiration 7d, verify true)`, created)
+    const token = created.outputs.token ?? ''
+    check('the step succeeded', created.exitCode === 0)
+    check('the token was masked before anything else printed it', created.stdout.startsWith(`::add-mask::${emulator.apiToken}`) && created.stdout.includes(`::add-mask::${token}`))
+    check('the token appears nowhere in the log but its mask line', created.stdout.split(token).length === 2)
+    check('the token verifies on the database', emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION).valid)
+
+    const rotated = await runBundledAction({ ...common, operation: 'rotate', expiration: '30d' }, env)
+    showRun(`rotate database '${DATABASE}' (invalidate every token, mint a replacement)`, rotated)
+    check('the rotation succeeded', rotated.exitCode === 0)
+    const oldCheck = emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION)
+    check(`the old token is refused now (${oldCheck.valid ? 'still valid!' : oldCheck.reason})`, !oldCheck.valid)
+    check('the replacement token verifies', emulator.verifyDatabaseToken(rotated.outputs.token ?? '', DATABASE, ORGANIZATION).valid)
+  } finally {
+    await emulator.close()
+  }
+  console.log(failures === 0 ? '\nDemo passed: every check held.' : `\nDemo FAILED: ${failures} check(s) did not hold.`)
+  process.exitCode = failures === 0 ? 0 : 1
+}
+
+await main()
