@@ -1,0 +1,47 @@
+/**
+ * `npm run emulator [-- --host H --port P]`: runs the Turso emulator until SIGINT/SIGTERM.
+ * Prints the API URL, the seeded API token (an obviously fake value) and each database's host.
+ */
+import { parseArgs } from 'node:util'
+import { startEmulator } from './server.js'
+
+const DEFAULT_PORT = 8787
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: String(DEFAULT_PORT) } }
+  })
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`)
+
+  const emulator = await startEmulator({ host: values.host, port })
+  const { databases } = (await (await fetch(`${emulator.url}/_emulator/databases`)).json()) as {
+    databases: { organization: string; name: string; hostname: string }[]
+  }
+  console.log(`Turso emulator listening on ${emulator.url}`)
+  console.log(`API token: ${emulator.apiToken}`)
+  console.log('Databases (libSQL pipeline at http://<host>/v2/pipeline):')
+  for (const db of databases) console.log(`  ${db.organization}/${db.name}  ${db.hostname}`)
+  console.log('Control routes: POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests, POST /_emulator/verify')
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal} received, closing the emulator`)
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`could not close cleanly: ${(error as Error).message}`)
+        process.exit(1)
+      }
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  console.error(`Turso emulator failed to start: ${(error as Error).message}`)
+  process.exit(1)
+})
