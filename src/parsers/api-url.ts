@@ -1,0 +1,103 @@
+import { hasControlCharacter, invalidInput } from './input-error.js'
+
+const INPUT = 'api-url'
+const ACCEPTED =
+  'an https:// URL such as https://api.turso.tech (http:// only for loopback hosts: 127.0.0.0/8, localhost, [::1]), ' +
+  'without user name, password, query or fragment'
+
+// Characters a bare host name or IP literal can hold; anything else ('/', '@',
+// '%') means the caller passed something other than a host name. (A ':port'
+// suffix passes this check but then fails to parse as an IPv6 literal.)
+const HOST_CHARACTERS = /^[a-z0-9.\-:[\]]+$/u
+
+/**
+ * True for a host name that is the local machine: `localhost` (any case,
+ * optional trailing dot), an IPv4 address in 127.0.0.0/8, or the IPv6 loopback
+ * `::1` (with or without brackets, in any spelling; also IPv4-mapped
+ * `::ffff:127.x.y.z`). IPv4 is read the way URLs and getaddrinfo read it, so
+ * `127.1` and `2130706433` count too. Takes a host name only: with a port
+ * (`localhost:8080`) the answer is false. Names that merely resolve to a
+ * loopback address (`*.localhost`, /etc/hosts entries) do not count, since what
+ * they resolve to is outside this pure check.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  let host = hostname.toLowerCase()
+  if (host.endsWith('.')) host = host.slice(0, -1)
+  if (host === 'localhost') return true
+  if (!HOST_CHARACTERS.test(host)) return false
+
+  const isIpv6 = host.includes(':')
+  if (isIpv6 && !host.startsWith('[')) host = `[${host}]`
+  let normalized: string
+  try {
+    // The WHATWG URL parser canonicalises IPv4 (127.1 -> 127.0.0.1) and IPv6 (0:0::1 -> [::1]).
+    normalized = new URL(`http://${host}/`).hostname
+  } catch {
+    return false
+  }
+  if (isIpv6) return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/u.test(normalized)
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(normalized)
+}
+
+/**
+ * Parses the `api-url` input into the API base URL.
+ *
+ * - `https://` always; `http://` only for a loopback host (the emulator),
+ *   because the Platform API token travels in every request.
+ * - No credentials, query or fragment: they would be sent along or dropped
+ *   silently, and credentials would end up in logs.
+ * - A path is allowed as a base prefix, for a proxy that serves the API under
+ *   e.g. `/turso`; `.`/`..` segments are refused. Trailing slashes are removed,
+ *   so the returned pathname is `/` or a prefix such as `/turso` without a
+ *   trailing slash. Build request URLs with {@link apiEndpoint}.
+ */
+export function parseApiUrl(value: string): URL {
+  const text = value.trim()
+  // Whatever is wrong, a user name or password in the value is never echoed.
+  const echoed = value.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/iu, '$1<redacted>@')
+  const fail = (reason: string) => invalidInput(INPUT, ACCEPTED, echoed, reason)
+  if (text === '') throw fail('it is empty')
+  // The URL parser silently drops tabs and newlines and reads '\\' as '/'; refuse them instead.
+  if (hasControlCharacter(text) || /[\s\\]/u.test(text)) throw fail("it contains whitespace, a control character or '\\'")
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//iu.exec(text)?.[1]?.toLowerCase()
+  if (scheme === undefined) throw fail('it is not an absolute URL starting with https://')
+  if (scheme !== 'https' && scheme !== 'http') throw fail(`scheme '${scheme}:' is not https:`)
+
+  const authority = text.slice(scheme.length + 3).replace(/[/?#].*$/su, '')
+  if (authority.includes('@')) {
+    throw fail('remove the user name and password; the API token is passed in the api-token input')
+  }
+
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw fail('it is not a valid URL')
+  }
+  if (url.hostname === '') throw fail('it has no host')
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw fail('plain http:// is allowed only for loopback hosts, since the API token would travel unencrypted')
+  }
+  // url.search is '' for a bare '?', so look at the text as well.
+  if (url.search !== '' || text.includes('?')) throw fail('remove the query string')
+  if (url.hash !== '' || text.includes('#')) throw fail('remove the fragment')
+  // Checked on the text because the URL parser has already resolved dot segments (also %2e).
+  const rawPath = text.slice(scheme.length + 3 + authority.length)
+  if (/(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/iu.test(rawPath)) throw fail("the path must not contain '.' or '..' segments")
+
+  url.pathname = url.pathname.replace(/\/+$/u, '') || '/'
+  return url
+}
+
+/**
+ * The URL of an API endpoint under the base from {@link parseApiUrl}, keeping
+ * its path prefix: `apiEndpoint(https://proxy/turso, '/v1/auth/validate')` is
+ * `https://proxy/turso/v1/auth/validate`. `path` must start with '/'; its
+ * segments must already be percent-encoded by the caller.
+ */
+export function apiEndpoint(base: URL, path: string): URL {
+  if (!path.startsWith('/')) throw new Error(`API path must start with '/': ${path}`)
+  const url = new URL(base.href)
+  url.pathname = `${base.pathname.replace(/\/+$/u, '')}${path}`
+  return url
+}
