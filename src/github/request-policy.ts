@@ -1,0 +1,127 @@
+/**
+ * Transport policy for GitHub API calls, installed as an Octokit `request`
+ * hook: a timeout per attempt, bounded retries of transient failures (network
+ * errors, timeouts, 408, 429, 5xx, and 403 secondary rate limits that carry
+ * Retry-After) with exponential backoff and jitter, and no redirects, so the
+ * Authorization header is never replayed to another URL.
+ */
+import type { getOctokit } from '@actions/github'
+
+type GitHubClient = ReturnType<typeof getOctokit>
+
+export interface RequestPolicy {
+  /** Extra attempts after the first; 0 disables retrying. */
+  retries: number
+  /** Time allowed per attempt, in milliseconds. */
+  timeoutMs: number
+  /** First backoff delay; it doubles on each retry (with jitter). */
+  baseDelayMs: number
+  log: (message: string) => void
+}
+
+/** A failure that has no usable HTTP answer: timeout, unreachable host, or a refused redirect. */
+export class GitHubRequestFailure extends Error {
+  override readonly name = 'GitHubRequestFailure'
+
+  constructor(
+    readonly kind: 'timeout' | 'network' | 'redirect',
+    message: string,
+    readonly status?: number
+  ) {
+    super(message)
+  }
+}
+
+/** The longest Retry-After we honour; longer requests are clamped to this. */
+const MAX_RETRY_AFTER_MS = 60_000
+
+export function applyRequestPolicy(client: GitHubClient, policy: RequestPolicy): void {
+  const attempts = Math.max(0, Math.floor(policy.retries)) + 1
+  client.hook.wrap('request', async (request, options) => {
+    for (let attempt = 1; ; attempt++) {
+      const signal = AbortSignal.timeout(policy.timeoutMs)
+      // before-after-hook binds the inner hooks (auth) to this very `options`
+      // object and ignores arguments passed to `request`, so per-attempt
+      // settings must be set on it. A new `request` object, because the one
+      // there may be the client's shared defaults.
+      options.request = { ...options.request, signal, redirect: 'manual' }
+      let outcome: AttemptOutcome
+      try {
+        const response = await request(options)
+        if (response.status < 300 || response.status >= 400) return response
+        const location = typeof response.headers.location === 'string' ? response.headers.location : 'another URL'
+        throw new GitHubRequestFailure('redirect', `GitHub redirected the request (HTTP ${response.status}) to ${location}`, response.status)
+      } catch (error) {
+        outcome = classifyFailure(error, signal, policy.timeoutMs)
+      }
+      if (!outcome.retryable || attempt >= attempts) throw outcome.error
+      const waitMs = outcome.retryAfterMs ?? backoffMs(policy.baseDelayMs, attempt)
+      policy.log(
+        `GitHub API ${options.method} ${options.url}: ${outcome.reason}; ` +
+          `retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${attempts})`
+      )
+      await new Promise((resolve) => setTimeout(resolve, waitMs))
+    }
+  })
+}
+
+interface AttemptOutcome {
+  error: Error
+  /** Short description for the retry log line. */
+  reason: string
+  retryable: boolean
+  /** The server's Retry-After; without it we back off exponentially. */
+  retryAfterMs?: number
+}
+
+interface HttpErrorShape {
+  name?: unknown
+  status?: unknown
+  message?: unknown
+  response?: { headers?: Record<string, unknown> }
+}
+
+function classifyFailure(error: unknown, signal: AbortSignal, timeoutMs: number): AttemptOutcome {
+  if (error instanceof GitHubRequestFailure) return { error, reason: error.message, retryable: false }
+  if (signal.aborted) {
+    const timeout = new GitHubRequestFailure('timeout', `no answer within ${(timeoutMs / 1000).toFixed(1)} s`)
+    return { error: timeout, reason: timeout.message, retryable: true }
+  }
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorShape
+  const headers = shape.response?.headers
+  if (headers === undefined) {
+    // Octokit reports fetch failures (DNS, refused connection, reset) as an
+    // HttpError without a response; anything else is a bug, not a transient failure.
+    if (shape.name !== 'HttpError') return { error: toError(error), reason: String(error), retryable: false }
+    const message = typeof shape.message === 'string' ? shape.message : 'network error'
+    return { error: new GitHubRequestFailure('network', message), reason: message, retryable: true }
+  }
+  const status = typeof shape.status === 'number' ? shape.status : 0
+  const wrapped = toError(error)
+  const reason = `HTTP ${status} ${wrapped.message}`
+  const retryAfterMs = parseRetryAfter(headers['retry-after'])
+  const secondaryRateLimit = status === 403 && retryAfterMs !== undefined
+  if (status === 408 || status === 429 || status >= 500 || secondaryRateLimit) {
+    return { error: wrapped, reason, retryable: true, retryAfterMs }
+  }
+  return { error: wrapped, reason, retryable: false }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+function parseRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const seconds = Number(value)
+  const delayMs = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
+  if (Number.isNaN(delayMs)) return undefined
+  return Math.min(Math.max(delayMs, 0), MAX_RETRY_AFTER_MS)
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random. */
+function backoffMs(baseDelayMs: number, attempt: number): number {
+  const ceiling = baseDelayMs * 2 ** (attempt - 1)
+  return ceiling / 2 + Math.random() * (ceiling / 2)
+}

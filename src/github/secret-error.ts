@@ -1,0 +1,12 @@
+/** Raised for every failure to store a GitHub Actions secret; the message says what failed and what to do. */
+export class GitHubSecretError extends Error {
+  override readonly name = 'GitHubSecretError'
+
+  constructor(
+    message: string,
+    /** HTTP status GitHub answered with, when there was an answer. */
+    readonly status?: number
+  ) {
+    super(message)
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Stores a value as a GitHub Actions secret (repository or environment):
+ * read the target's public key, seal the value to it, PUT the ciphertext.
+ * Loaded lazily by the action only when `secret-name` is set, so
+ * @actions/github stays out of the other operations' start-up path.
+ *
+ * REST endpoints (https://docs.github.com/rest/actions/secrets):
+ *   GET /repos/{owner}/{repo}/actions/secrets/public-key
+ *   PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}
+ *   GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key
+ *   PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}
+ */
+import { getOctokit } from '@actions/github'
+import { sealedBox } from './sealed-box.js'
+import { GitHubSecretError } from './secret-error.js'
+import {
+  assertValidSecretTarget,
+  describeSecretLocation,
+  MAX_SECRET_BYTES,
+  type SecretTarget
+} from './secret-target.js'
+import { applyRequestPolicy } from './request-policy.js'
+import { explainFailure, scrub } from './failure-guidance.js'
+
+export { GitHubSecretError } from './secret-error.js'
+export type { SecretTarget } from './secret-target.js'
+
+export interface SecretStoreOptions {
+  /** Token allowed to write secrets; never logged. */
+  githubToken: string
+  /** Default: env GITHUB_API_URL, else https://api.github.com (GHES sets GITHUB_API_URL). */
+  apiUrl?: string
+  /** Extra attempts for transient failures. */
+  retries: number
+  /** Time allowed per HTTP attempt, in milliseconds. */
+  timeoutMs: number
+  /** First retry delay when GitHub sends no Retry-After; doubles per retry. Default 1000. */
+  retryBaseDelayMs?: number
+  /** Info log; it is never given a secret. */
+  log: (message: string) => void
+}
+
+const USER_AGENT = 'turso-auth-token-action'
+
+/** Encrypts `value` with the target's public key and writes it as the secret `target.secretName`. */
+export async function storeSecret(value: string, target: SecretTarget, options: SecretStoreOptions): Promise<void> {
+  assertValidSecretTarget(target)
+  const valueBytes = new TextEncoder().encode(value)
+  if (valueBytes.length === 0) throw new GitHubSecretError('Refusing to store an empty value as a GitHub secret.')
+  if (valueBytes.length > MAX_SECRET_BYTES) {
+    throw new GitHubSecretError(`The value is ${valueBytes.length} bytes; GitHub secrets are limited to 48 KB.`)
+  }
+  if (options.githubToken === '') {
+    throw new GitHubSecretError('github-token is required to write a GitHub secret.')
+  }
+  const baseUrl = resolveApiUrl(options.apiUrl)
+  const client = getOctokit(options.githubToken, { baseUrl, userAgent: USER_AGENT })
+  applyRequestPolicy(client, {
+    retries: options.retries,
+    timeoutMs: options.timeoutMs,
+    baseDelayMs: options.retryBaseDelayMs ?? 1000,
+    log: options.log
+  })
+
+  const [owner = '', repo = ''] = target.repository.split('/')
+  const location = describeSecretLocation(target)
+  const fail = (step: string, error: unknown): GitHubSecretError => {
+    const failure = explainFailure(error, target, options.retries)
+    return new GitHubSecretError(
+      scrub(`Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`, value, options.githubToken),
+      failure.status
+    )
+  }
+
+  let publicKey: PublicKey
+  try {
+    const response =
+      target.environment === undefined
+        ? await client.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', { owner, repo })
+        : await client.request('GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key', {
+            owner,
+            repo,
+            environment_name: target.environment
+          })
+    publicKey = parsePublicKey(response.data)
+  } catch (error) {
+    throw fail('reading its public key failed', error)
+  }
+
+  const encryptedValue = Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64')
+  let status: number
+  try {
+    const body = { encrypted_value: encryptedValue, key_id: publicKey.keyId }
+    const response =
+      target.environment === undefined
+        ? await client.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
+            owner,
+            repo,
+            secret_name: target.secretName,
+            ...body
+          })
+        : await client.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
+            owner,
+            repo,
+            environment_name: target.environment,
+            secret_name: target.secretName,
+            ...body
+          })
+    status = response.status
+  } catch (error) {
+    throw fail('writing the encrypted value failed', error)
+  }
+  options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
+}
+
+interface PublicKey {
+  keyId: string
+  key: Uint8Array
+}
+
+function parsePublicKey(data: unknown): PublicKey {
+  const { key_id: keyId, key } = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
+  const keyBytes = typeof key === 'string' ? Buffer.from(key, 'base64') : Buffer.alloc(0)
+  if (typeof keyId !== 'string' || keyId === '' || keyBytes.length !== 32) {
+    throw new Error('GitHub answered without a valid key_id and 32-byte base64 key')
+  }
+  return { keyId, key: new Uint8Array(keyBytes) }
+}
+
+/** GitHub Enterprise Server sets GITHUB_API_URL; plain http is allowed only for loopback (tests, emulators). */
+function resolveApiUrl(explicit: string | undefined): string {
+  const raw = explicit || process.env.GITHUB_API_URL || 'https://api.github.com'
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new GitHubSecretError(`Invalid GitHub API URL "${raw}".`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new GitHubSecretError('Refusing a GitHub API URL that contains credentials; pass the token as github-token.')
+  }
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new GitHubSecretError(`Refusing GitHub API URL "${raw}": it must use https:// (http:// only for loopback hosts).`)
+  }
+  return raw.replace(/\/+$/, '')
+}
