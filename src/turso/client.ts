@@ -1,3 +1,4 @@
+import { apiEndpoint } from '../parsers/api-url.js'
 import type { FailedAttempt, HttpClient, HttpResponse } from '../http/http-client.js'
 import { apiErrorMessage, TursoApiError, UnexpectedResponseError, type Attempt } from './errors.js'
 import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
@@ -135,7 +136,7 @@ export class TursoClient {
   }
 
   private async sendRaw(request: PlannedRequest): Promise<HttpResponse> {
-    const url = new URL(this.apiUrl.href.replace(/\/$/, '') + request.path)
+    const url = apiEndpoint(this.apiUrl, request.path)
     for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value)
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiToken}` }
     if (request.body !== undefined) headers['content-type'] = 'application/json'

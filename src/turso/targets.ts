@@ -1,3 +1,5 @@
+import type { FineGrainedPermission } from '../parsers/permissions.js'
+
 /** What a token is minted for or rotated on. */
 export type TokenTarget =
   | { kind: 'database'; organization: string; database: string }
@@ -11,12 +13,6 @@ export interface MintOptions {
   readOnly: boolean
   fineGrainedPermissions: FineGrainedPermission[]
   attachDatabases: string[]
-}
-
-/** The wire format of one `-p` rule: `t: null` means every table. */
-export interface FineGrainedPermission {
-  t: string[] | null
-  a: string[]
 }
 
 /** Human wording for logs, errors and the summary, e.g. `database 'app-db' in organization 'acme'`. */
