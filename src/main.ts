@@ -1,3 +1,4 @@
+import { appendFile } from 'node:fs/promises'
 import * as core from '@actions/core'
 import { HttpClient } from './http/http-client.js'
 import { readConfig, type Config } from './inputs.js'
@@ -85,10 +86,12 @@ function planOnly(config: Config, report: Report): void {
 }
 
 async function writeSummary(report: Report, elapsedMs: number): Promise<void> {
-  // Outside a runner (or with summaries off) there is no file to write to.
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  // Outside a runner (or with summaries off) there is no file to write to. Appended directly:
+  // core.summary caches the file path of its first use, which a long-lived process outlives.
+  const path = process.env.GITHUB_STEP_SUMMARY
+  if (!path) return
   try {
-    await core.summary.addRaw(redact(renderSummary(report, elapsedMs))).write()
+    await appendFile(path, `${redact(renderSummary(report, elapsedMs))}\n`)
   } catch (error) {
     core.warning(`Could not write the job summary: ${redact((error as Error).message)}`)
   }

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { startEmulator, type Emulator } from '../emulator/server.js'
+import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { expectNoLeaks } from './support/leaks.js'
+import { runAction } from './support/run-action.js'
+
+let emulator: Emulator
+let github: FakeGitHub
+beforeAll(async () => {
+  emulator = await startEmulator()
+  github = await startFakeGitHub()
+})
+afterAll(async () => {
+  await emulator.close()
+  await github.close()
+})
+beforeEach(() => {
+  emulator.clearRequests()
+  emulator.clearFaults()
+  github.requests.length = 0
+})
+
+const apiCalls = (): string[] =>
+  emulator.requests.filter((request) => request.target === 'api').map((request) => `${request.method} ${request.path}`)
+
+function rotateInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return { operation: 'rotate', 'api-url': emulator.url, 'api-token': emulator.apiToken, organization: 'acme', database: 'app-db', ...extra }
+}
+
+/** A token minted before the rotation, to prove the rotation kills it. */
+async function tokenBeforeRotation(extra: Record<string, string> = {}): Promise<string> {
+  const run = await runAction({ ...rotateInputs(extra), operation: 'create-token' })
+  expect(run.exitCode).toBe(0)
+  emulator.clearRequests()
+  return run.outputs.token
+}
+
+describe('rotate a database that belongs to a group', () => {
+  it('looks it up, invalidates, mints the replacement, and says the whole group was invalidated', async () => {
+    const oldToken = await tokenBeforeRotation()
+    const before = Date.now()
+    const run = await runAction(rotateInputs({ expiration: '30d' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual([
+      'GET /v1/organizations/acme/databases/app-db',
+      'POST /v1/organizations/acme/databases/app-db/auth/rotate',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens'
+    ])
+    const rotate = emulator.requests[1]
+    expect(rotate.body).toBe('')
+    expect(rotate.query).toEqual({})
+    expect(emulator.requests[2].query).toEqual({ expiration: '30d', authorization: 'full-access' })
+
+    expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
+    expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(false)
+    expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
+    expect(run.outputs['database-url']).toBe(`libsql://${emulator.hostnameOf('app-db', 'acme')}`)
+    expect(run.stdout).toMatch(/Invalidated every token of group 'default' \(database 'app-db' belongs to it.*all databases of the group/)
+    expect(run.summary).toContain("every token of group 'default'")
+    expectNoLeaks(run, [emulator.apiToken, oldToken, run.outputs.token])
+  })
+})
+
+describe('rotate a group', () => {
+  it('uses the organization group path and invalidates the tokens of every database in it', async () => {
+    const oldToken = await tokenBeforeRotation({ database: '', group: 'default' })
+    const run = await runAction(rotateInputs({ database: '', group: 'default' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual(['POST /v1/organizations/acme/groups/default/auth/rotate', 'POST /v1/organizations/acme/groups/default/auth/tokens'])
+    expect(emulator.verifyDatabaseToken(oldToken, 'analytics', 'acme').valid).toBe(false)
+    expect(emulator.verifyDatabaseToken(run.outputs.token, 'analytics', 'acme').valid).toBe(true)
+    expect(run.stdout).toContain("Invalidated every token of group 'default' in organization 'acme', for all of its databases")
+  })
+
+  it('uses the user-account path when organization is empty', async () => {
+    const run = await runAction(rotateInputs({ organization: '', database: '', group: 'default' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
+  })
+})
+
+describe('rotate with mint: false', () => {
+  it('only invalidates, and sets rotated-at alone', async () => {
+    const run = await runAction(rotateInputs({ mint: 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'POST /v1/organizations/acme/databases/app-db/auth/rotate'])
+    expect(Object.keys(run.outputs)).toEqual(['rotated-at'])
+  })
+})
+
+describe('rotate when the replacement cannot be minted', () => {
+  it('fails saying the old tokens are already dead and how to recover', async () => {
+    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5 })
+    const run = await runAction(rotateInputs({ retries: '0' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['rotated-at']).toBeDefined()
+    expect(run.outputs.token).toBeUndefined()
+    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    expect(error).toContain('The old tokens are already invalid')
+    expect(error).toContain('service unavailable')
+    expect(error).toContain('re-run this step with operation: create-token')
+    expect(run.summary).toContain('❌ failed')
+    expectNoLeaks(run, [emulator.apiToken])
+  })
+})
+
+describe('rotate and store the replacement as a GitHub secret', () => {
+  it('writes the sealed token that decrypts to the minted token', async () => {
+    const run = await runAction(
+      rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': github.token, 'secret-repository': 'octo-org/app' }),
+      { GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /repos/octo-org/app/actions/secrets/public-key',
+      'PUT /repos/octo-org/app/actions/secrets/TURSO_AUTH_TOKEN'
+    ])
+    const stored = github.secrets.get('repo:octo-org/app:TURSO_AUTH_TOKEN')
+    expect(stored?.key_id).toBe(github.keyId)
+    expect(await github.decrypt(stored?.encrypted_value ?? '')).toBe(run.outputs.token)
+    expect(run.summary).toContain('TURSO_AUTH_TOKEN')
+    expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
+  })
+
+  it('writes an environment secret when secret-environment is set', async () => {
+    const run = await runAction(
+      rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': github.token, 'secret-repository': 'octo-org/app', 'secret-environment': 'production' }),
+      { GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(0)
+    const stored = github.secrets.get('env:octo-org/app:production:TURSO_AUTH_TOKEN')
+    expect(await github.decrypt(stored?.encrypted_value ?? '')).toBe(run.outputs.token)
+  })
+})
+
+describe('rotate when the secret cannot be written', () => {
+  it('fails, keeps the minted token as a masked output, and says how to recover', async () => {
+    const run = await runAction(
+      rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': 'ghp_wrongTokenForTheFakeGitHub000000', 'secret-repository': 'octo-org/app' }),
+      { GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
+    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    expect(error).toContain('The old tokens are already invalid')
+    expect(error).toMatch(/github-token/i)
+    expect(github.requests.map((request) => request.method)).toEqual(['GET'])
+    expectNoLeaks(run, [emulator.apiToken, run.outputs.token, 'ghp_wrongTokenForTheFakeGitHub000000'])
+  })
+})
