@@ -149,6 +149,22 @@ describe('read-only tokens', () => {
   })
 })
 
+describe('a write probe (BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS; ROLLBACK)', () => {
+  const probe = {
+    requests: [execute('BEGIN IMMEDIATE'), execute('CREATE TABLE IF NOT EXISTS "_probe" ("x")'), execute('DROP TABLE IF EXISTS "_probe"'), execute('ROLLBACK'), CLOSE]
+  }
+
+  it('succeeds for a full-access token (schema statements are no-ops in the emulator)', async () => {
+    const answer = await send(probe)
+    expect(answer.status).toBe(200)
+    expect(results(answer).map((r) => r.type)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+  })
+
+  it('is refused as a whole for a read-only token', async () => {
+    expect((await send(probe, { token: readOnly })).status).toBe(403)
+  })
+})
+
 describe('statements the emulator cannot run', () => {
   it('reports per-statement errors and keeps going', async () => {
     const answer = await send({

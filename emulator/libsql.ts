@@ -157,6 +157,8 @@ function runStmt(stream: Stream, stmt: HranaStmt): StmtOutcome {
       const rows = stmt.want_rows === false ? [] : [[{ type: 'integer', value: executable.value.toString() }]]
       return { ok: true, result: stmtResult([{ name: executable.columnName, decltype: null }], rows, 1) }
     }
+    case 'schema-no-op':
+      return { ok: true, result: stmtResult([], [], 0) }
     case 'begin':
       if (stream.inTransaction) return sqliteError('cannot start a transaction within a transaction')
       stream.inTransaction = true

@@ -176,6 +176,7 @@ export function analyzeStatement(sql: string): Analysis {
 /** The statements the emulator runs; everything else is classified but not executed. */
 export type Executable =
   | { type: 'select-integer'; columnName: string; value: bigint }
+  | { type: 'schema-no-op' }
   | { type: 'begin' }
   | { type: 'commit' }
   | { type: 'rollback' }
@@ -193,6 +194,12 @@ export function toExecutable(statement: string): Executable | undefined {
     // SQLite names an expression column after its source text.
     return { type: 'select-integer', columnName: literal, value }
   }
+  // The emulator keeps no schema, so these two succeed without effect. They let a write probe
+  // such as `BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS "probe" ("x"); ROLLBACK` pass for a
+  // full-access token (a read-only token is refused before anything runs, as on a real server).
+  if (/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+\S/i.test(statement) || /^DROP\s+TABLE\s+IF\s+EXISTS\s+\S+$/i.test(statement)) {
+    return { type: 'schema-no-op' }
+  }
   if (/^BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?$/i.test(statement)) return { type: 'begin' }
   if (/^(COMMIT|END)(\s+TRANSACTION)?$/i.test(statement)) return { type: 'commit' }
   if (/^ROLLBACK(\s+TRANSACTION)?$/i.test(statement)) return { type: 'rollback' }
@@ -200,4 +207,5 @@ export function toExecutable(statement: string): Executable | undefined {
 }
 
 export const SUPPORTED_STATEMENTS_NOTE =
-  'the Turso emulator runs only SELECT <integer>, BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE], COMMIT, END and ROLLBACK'
+  'the Turso emulator runs only SELECT <integer>, BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE], COMMIT, END, ROLLBACK, ' +
+  'and CREATE TABLE IF NOT EXISTS / DROP TABLE IF EXISTS as no-ops'
