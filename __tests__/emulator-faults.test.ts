@@ -45,6 +45,13 @@ describe('faults', () => {
     expect(await response.json()).toEqual({ error: 'rate limited' })
   })
 
+  it('let canned headers replace the default content type, whatever their case', async () => {
+    emulator.addFault({ path: '/v1/auth/validate', status: 503, headers: { 'Content-Type': 'text/html' }, body: '<h1>down</h1>' })
+    const response = await fetch(`${emulator.url}/v1/auth/validate`, { headers: auth() })
+    expect(response.headers.get('content-type')).toBe('text/html')
+    expect(await response.text()).toBe('<h1>down</h1>')
+  })
+
   it('default to a JSON error body named after the status', async () => {
     emulator.addFault({ path: '/v1/auth/validate', status: 502 })
     const response = await fetch(`${emulator.url}/v1/auth/validate`, { headers: auth() })

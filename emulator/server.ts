@@ -119,7 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault !== undefined && isCannedResponse(fault)) {
       const status = fault.status ?? 500
       const body = fault.body ?? JSON.stringify({ error: STATUS_CODES[status] ?? 'emulated fault' })
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...fault.headers }
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      for (const [name, value] of Object.entries(fault.headers ?? {})) headers[name.toLowerCase()] = value
       res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) })
       res.end(body)
       return
