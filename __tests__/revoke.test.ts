@@ -86,3 +86,16 @@ describe('revoke with a 404 after a retried 429', () => {
     expect(run.stdout).toContain('Attempt 1 of 4: DELETE /v1/auth/api-tokens/never-existed failed (HTTP 429)')
   })
 })
+
+describe('revoke whose first answer is lost after Turso carried it out', () => {
+  it('counts the 404 on the retry as revoked, with a notice', async () => {
+    await mintApiToken('lost-answer')
+    emulator.addFault({ method: 'DELETE', path: '/v1/auth/api-tokens/lost-answer', dropResponse: true })
+    const run = await runAction(revokeInputs('lost-answer'))
+    expect(run.exitCode).toBe(0)
+    expect(emulator.requests.map((request) => request.method)).toEqual(['DELETE', 'DELETE'])
+    expect(run.stdout).toMatch(/Attempt 1 of 4: DELETE \/v1\/auth\/api-tokens\/lost-answer failed \(connection reset\)/)
+    expect(run.stdout).toMatch(/^::notice::API token 'lost-answer' was already gone when the request was retried/m)
+    expect(run.outputs).toEqual({ 'token-name': 'lost-answer' })
+  })
+})

@@ -11,6 +11,8 @@ export interface Fault {
   headers?: Record<string, string>
   delayMs?: number
   reset?: boolean
+  /** Carry the request out for real, then drop the connection instead of answering: the answer is lost in transit. */
+  dropResponse?: boolean
   /** How many matching requests it applies to; default 1. */
   times?: number
 }
@@ -33,7 +35,7 @@ function pathMatches(pattern: Fault['path'], decodedPath: string): boolean {
 export function validateFault(value: unknown): Fault {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a fault must be a JSON object')
   const fault = value as Record<string, unknown>
-  const known = new Set(['method', 'path', 'target', 'status', 'body', 'headers', 'delayMs', 'reset', 'times'])
+  const known = new Set(['method', 'path', 'target', 'status', 'body', 'headers', 'delayMs', 'reset', 'dropResponse', 'times'])
   for (const key of Object.keys(fault)) if (!known.has(key)) throw new Error(`unknown fault field "${key}"`)
   const optional = (key: string, type: string): void => {
     if (fault[key] !== undefined && typeof fault[key] !== type) throw new Error(`fault field "${key}" must be a ${type}`)
@@ -41,6 +43,7 @@ export function validateFault(value: unknown): Fault {
   optional('method', 'string')
   optional('body', 'string')
   optional('reset', 'boolean')
+  optional('dropResponse', 'boolean')
   if (fault.path !== undefined && typeof fault.path !== 'string' && !(fault.path instanceof RegExp)) throw new Error('fault field "path" must be a string')
   if (fault.target !== undefined && fault.target !== 'api' && fault.target !== 'libsql') throw new Error('fault field "target" must be "api" or "libsql"')
   const integerIn = (key: string, min: number, max: number): void => {

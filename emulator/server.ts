@@ -116,6 +116,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req.socket.destroy()
       return
     }
+    if (fault?.dropResponse === true) {
+      // The real handler runs (its side effects happen), but what it writes never leaves.
+      res.writeHead = (() => res) as unknown as ServerResponse['writeHead']
+      res.end = (() => {
+        req.socket.destroy()
+        return res
+      }) as unknown as ServerResponse['end']
+      real()
+      return
+    }
     if (fault !== undefined && isCannedResponse(fault)) {
       const status = fault.status ?? 500
       const body = fault.body ?? JSON.stringify({ error: STATUS_CODES[status] ?? 'emulated fault' })
