@@ -1,3 +1,4 @@
+import { GitHubSecretError } from './github/secret-error.js'
 import { assertValidSecretTarget } from './github/secret-target.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration } from './parsers/duration.js'
@@ -133,8 +134,8 @@ function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken:
     assertValidSecretTarget({ repository, environment, secretName })
   } catch (error) {
     // The secret store's own rules (GitHub's naming rules), reported as the input they concern.
-    const input = /^Invalid (secret-[a-z]+)/.exec((error as Error).message)?.[1] ?? 'secret-name'
-    throw new InputError(input, `Input '${input}': ${(error as Error).message}`)
+    if (!(error instanceof GitHubSecretError) || error.input === undefined) throw error
+    throw new InputError(error.input, `Input '${error.input}': ${error.message}`)
   }
   return { verify, exportEnv, secret: { secretName, repository, environment, githubToken } }
 }

@@ -5,7 +5,9 @@ export class GitHubSecretError extends Error {
   constructor(
     message: string,
     /** HTTP status GitHub answered with, when there was an answer. */
-    readonly status?: number
+    readonly status?: number,
+    /** The action input at fault, when the problem is a value checked before any request. */
+    readonly input?: string
   ) {
     super(message)
   }

@@ -28,28 +28,36 @@ export function assertValidSecretTarget(target: SecretTarget): void {
   const [, repositoryName] = target.repository.split('/')
   if (!REPOSITORY_PATTERN.test(target.repository) || repositoryName === '.' || repositoryName === '..') {
     throw new GitHubSecretError(
-      `Invalid secret-repository "${target.repository}": expected owner/name, e.g. octo-org/my-app.`
+      `Invalid secret-repository "${target.repository}": expected owner/name, e.g. octo-org/my-app.`,
+      undefined,
+      'secret-repository'
     )
   }
   const name = target.secretName
   if (!SECRET_NAME_PATTERN.test(name)) {
     throw new GitHubSecretError(
-      `Invalid secret-name "${name}": use only letters, digits and underscores, and do not start with a digit.`
+      `Invalid secret-name "${name}": use only letters, digits and underscores, and do not start with a digit.`,
+      undefined,
+      'secret-name'
     )
   }
   if (name.toUpperCase().startsWith('GITHUB_')) {
-    throw new GitHubSecretError(`Invalid secret-name "${name}": names starting with GITHUB_ are reserved by GitHub.`)
+    throw new GitHubSecretError(`Invalid secret-name "${name}": names starting with GITHUB_ are reserved by GitHub.`, undefined, 'secret-name')
   }
   const environment = target.environment
   if (environment !== undefined) {
     if (environment.trim() === '' || CONTROL_CHARACTERS.test(environment)) {
       throw new GitHubSecretError(
-        `Invalid secret-environment ${JSON.stringify(environment)}: give the name of an existing environment.`
+        `Invalid secret-environment ${JSON.stringify(environment)}: give the name of an existing environment.`,
+        undefined,
+        'secret-environment'
       )
     }
     if (environment.length > MAX_ENVIRONMENT_NAME_LENGTH) {
       throw new GitHubSecretError(
-        `Invalid secret-environment: longer than ${MAX_ENVIRONMENT_NAME_LENGTH} characters.`
+        `Invalid secret-environment: longer than ${MAX_ENVIRONMENT_NAME_LENGTH} characters.`,
+        undefined,
+        'secret-environment'
       )
     }
   }
