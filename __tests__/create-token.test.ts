@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../emulator/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../emulator/server.js'
 import { USER_AGENT } from '../src/version.js'
+import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.clearRequests()
-  emulator.clearFaults()
-})
+const emulator = useEmulator()
 
 const apiRequests = (): Emulator['requests'] => emulator.requests.filter((request) => request.target === 'api')
 

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../emulator/server.js'
+import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
+import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 
 /** The committed bundle, run as a child process exactly as the runner runs it. */
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.clearRequests()
-  emulator.clearFaults()
-})
+const emulator = useEmulator()
 
 const common = (): Record<string, string> => ({ 'api-url': emulator.url, organization: 'acme', database: 'app-db' })
 

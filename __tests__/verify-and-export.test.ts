@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../emulator/server.js'
+import type { Emulator } from '../emulator/server.js'
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
-let emulator: Emulator
+const emulator = useEmulator()
 let github: FakeGitHub
 beforeAll(async () => {
-  emulator = await startEmulator()
   github = await startFakeGitHub()
 })
 afterAll(async () => {
-  await emulator.close()
   await github.close()
 })
 beforeEach(() => {
-  emulator.clearRequests()
-  emulator.clearFaults()
   github.requests.length = 0
 })
 
