@@ -45,7 +45,9 @@ export interface FailedAttempt {
 export class NetworkError extends Error {
   constructor(
     message: string,
-    readonly attempts: number
+    readonly attempts: number,
+    /** What went wrong, without the request line: e.g. "timed out", "connection refused". */
+    readonly reason: string = message
   ) {
     super(message)
     this.name = 'NetworkError'
@@ -115,7 +117,7 @@ export class HttpClient {
       const attempts = failedAttempts.length + 1
       const reason = describeTransportError(error)
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
-      throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts)
+      throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts, reason)
     }
   }
 

@@ -67,8 +67,7 @@ async function verify(
     hostname,
     token: jwt,
     checkWrite,
-    timeoutMs: context.connection.timeoutMs,
-    retries: context.connection.retries,
+    http: context.http,
     log: (message) => context.info(message)
   })
   const write = result.write === true ? 'read and write' : 'read'

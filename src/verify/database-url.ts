@@ -3,22 +3,14 @@
  * emulator) into the base URL the Hrana HTTP requests go to. Only a bare `host[:port]`
  * is accepted, so a value can never smuggle in a path, credentials or another scheme.
  */
+import { isLoopbackHost } from '../parsers/api-url.js'
 import { TokenVerificationError } from './errors.js'
 import { sanitizeServerText } from './sanitize.js'
 
 // A DNS name / IPv4 address, or a bracketed IPv6 address, then an optional port.
 const HOST_AND_PORT = /^(?<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?<port>\d{1,5}))?$/
-const LOOPBACK_IPV4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
 
-/** True for `localhost`, `127.0.0.0/8` and `[::1]`: the hosts the emulator serves plain http on. */
-export function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase()
-  if (lower === 'localhost' || lower === '[::1]') return true
-  const octets = LOOPBACK_IPV4.exec(lower)
-  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255)
-}
-
-/** `https://<hostname>`, or `http://<hostname>` for a loopback host. Throws on anything but `host[:port]`. */
+/** `https://<hostname>`, or `http://<hostname>` for a loopback host (the emulator). Throws on anything but `host[:port]`. */
 export function databaseBaseUrl(hostname: string, token = ''): string {
   const reject = (problem: string): never => {
     const shown = sanitizeServerText(JSON.stringify(hostname), token, 120)
@@ -41,6 +33,7 @@ export function databaseBaseUrl(hostname: string, token = ''): string {
   const port = match?.groups?.port
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return reject('has a port outside 1-65535')
 
+  // The same loopback rule as api-url (127.0.0.0/8, localhost, [::1]); it takes the host without the port.
   const scheme = isLoopbackHost(host) ? 'http' : 'https'
   let parsed: URL
   try {

@@ -46,11 +46,11 @@
  *   (`PRAGMA user_version` is also classed Write by query_analysis.rs, but only as a routing
  *   choice; it reads, and another server could rightly let a read-only token run it.)
  */
-import type { Dispatcher } from 'undici'
+import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
+import { RETRYABLE_STATUS_CODES } from '../http/retry-policy.js'
 import { databaseBaseUrl } from './database-url.js'
 import { TokenVerificationError, type VerificationCheck } from './errors.js'
 import { PIPELINE_PATH, errorBodyMessage, executeRows, isSingleIntegerOne, parsePipelineResponse, pipelineRequestBody, type HranaError } from './hrana-pipeline.js'
-import { PipelineTransportError, isRetryableStatus, postPipeline, type PipelineHttpResponse } from './pipeline-http.js'
 import { sanitizeServerText } from './sanitize.js'
 
 export { TokenVerificationError } from './errors.js'
@@ -61,9 +61,8 @@ export interface VerifyOptions {
   hostname: string
   token: string
   checkWrite: boolean
-  timeoutMs: number
-  retries: number
-  dispatcher?: Dispatcher
+  /** The run's one HTTP client: its timeout, retries (logged), proxy and no-redirect rule apply here too. */
+  http: HttpClient
   log: (message: string) => void
 }
 
@@ -105,14 +104,14 @@ class FailureReporter {
   }
 }
 
-function describeStatus(response: PipelineHttpResponse): string {
+function describeStatus(response: HttpResponse): string {
   return response.attempts > 1 ? `HTTP ${response.status} after ${response.attempts} attempts` : `HTTP ${response.status}`
 }
 
 /** Maps a non-200 answer to the error that says what it means for the token. */
-function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: PipelineHttpResponse): never {
+function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: HttpResponse): never {
   const status = response.status
-  const error = errorBodyMessage(response.bodyText)
+  const error = errorBodyMessage(response.text)
   const extra = { status, error }
   const seen = describeStatus(response)
   if (status === 403 && probe.check === 'write') {
@@ -132,35 +131,32 @@ function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: Pip
   if (status === 404) {
     reporter.fail(probe.check, `the database or its ${PIPELINE_PATH} endpoint was not found (${seen})`, 'Check the database hostname and that the database still exists.', extra)
   }
-  if (isRetryableStatus(status)) {
+  if (RETRYABLE_STATUS_CODES.includes(status)) {
     reporter.fail(probe.check, `the database kept failing (${seen})`, 'Try again later, or raise `retries`.', extra)
   }
   reporter.fail(probe.check, `the database answered with an unexpected status (${seen})`, 'Check the database hostname; this is not a libSQL server answer the action understands.', extra)
 }
 
 async function runProbe(options: VerifyOptions, baseUrl: string, reporter: FailureReporter, probe: Probe) {
-  let response: PipelineHttpResponse
+  let response: HttpResponse
   try {
-    response = await postPipeline({
-      url: `${baseUrl}${PIPELINE_PATH}`,
-      token: options.token,
-      body: pipelineRequestBody(probe.statements),
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      dispatcher: options.dispatcher,
-      log: options.log
+    response = await options.http.send({
+      method: 'POST',
+      url: new URL(`${baseUrl}${PIPELINE_PATH}`),
+      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+      body: pipelineRequestBody(probe.statements)
     })
   } catch (error) {
-    if (!(error instanceof PipelineTransportError)) throw error
+    if (!(error instanceof NetworkError)) throw error
     reporter.fail(probe.check, `could not reach the database after ${error.attempts} attempt(s): ${error.reason}`, 'Check the database hostname and the network; raise `timeout` or `retries` if the database is slow.')
   }
   if (response.status !== 200) failOnHttpStatus(reporter, probe, response)
 
-  const parsed = parsePipelineResponse(response.bodyText, probe.statements.length + 1)
+  const parsed = parsePipelineResponse(response.text, probe.statements.length + 1)
   if (!parsed.ok) {
     reporter.fail(probe.check, `the database answered HTTP 200 but not with a Hrana pipeline response (${parsed.problem})`, 'Check that the hostname is a libSQL/Turso database.', {
       status: 200,
-      error: { message: response.bodyText }
+      error: { message: response.text }
     })
   }
   return parsed.results
@@ -204,9 +200,6 @@ function assertUsableToken(token: string, baseUrl: string): void {
 export async function verifyDatabaseToken(options: VerifyOptions): Promise<VerifyResult> {
   const baseUrl = databaseBaseUrl(options.hostname, options.token)
   assertUsableToken(options.token, baseUrl)
-  if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
-    throw new TokenVerificationError(`Token verification against ${baseUrl} failed: the timeout must be a positive number of milliseconds.`, { check: 'read' })
-  }
   const reporter = new FailureReporter(baseUrl, options.token)
 
   options.log(`Verifying the new token: SELECT 1 on ${baseUrl}${PIPELINE_PATH}`)

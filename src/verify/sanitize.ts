@@ -1,17 +1,12 @@
 /**
- * Makes text that came from a server (or from a network error) safe to put in a
- * log line or an error message: the token is redacted, control characters are
- * replaced (no log-command or terminal-escape injection), and the length is capped.
+ * Makes text that came from a database server (or from a network error) safe to put
+ * in a log line or an error message: the token is redacted first, then the project's
+ * one log-text cleaner (`cleanForLog`) removes control characters and caps the length.
  */
-
-export const MAX_SERVER_TEXT_LENGTH = 300
+import { cleanForLog } from '../turso/errors.js'
 
 /** JWT segments shorter than this are too generic to be worth redacting. */
 const MIN_REDACTED_SEGMENT_LENGTH = 16
-
-// C0 and C1 controls, DEL, and the Unicode bidi/line separators that can reorder or split a log line.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
 
 /**
  * Replaces the token and each of its longer dot-separated JWT segments with `***`,
@@ -27,8 +22,6 @@ export function redactToken(text: string, token: string): string {
   return redacted
 }
 
-export function sanitizeServerText(text: string, token: string, maxLength: number = MAX_SERVER_TEXT_LENGTH): string {
-  const singleLine = redactToken(text, token).replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim()
-  if (singleLine.length <= maxLength) return singleLine
-  return `${singleLine.slice(0, maxLength)}… (truncated)`
+export function sanitizeServerText(text: string, token: string, maxLength?: number): string {
+  return cleanForLog(redactToken(text, token), maxLength)
 }

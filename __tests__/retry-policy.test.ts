@@ -1,0 +1,103 @@
+/**
+ * The shared retry policy (src/http/retry-policy.ts) on its own: how long a Retry-After asks
+ * for, the backoff with jitter, and the decision handed to undici's retry interceptor.
+ * (The end-to-end retries through HttpClient are exercised in verify-client and the
+ * operation tests.)
+ */
+import { describe, expect, it } from '@jest/globals'
+import { backoffMs, retryAfterMs, undiciRetryDecision, type RetryEvent } from '../src/http/retry-policy.js'
+
+const NOW = Date.parse('2026-01-01T00:00:00Z')
+
+describe('retryAfterMs', () => {
+  it.each([
+    ['2', 2000],
+    ['0', 0],
+    [' 5 ', 5000],
+    ['Thu, 01 Jan 2026 00:00:03 GMT', 3000],
+    ['Wed, 31 Dec 2025 00:00:00 GMT', 0]
+  ])('reads %j as %d ms', (header, expected) => {
+    expect(retryAfterMs(header, NOW)).toBe(expected)
+  })
+
+  it('takes the first of repeated headers', () => {
+    expect(retryAfterMs(['3', '9'], NOW)).toBe(3000)
+  })
+
+  it.each([[undefined], [''], ['  '], ['soon']])('has no answer for %j', (header) => {
+    expect(retryAfterMs(header, NOW)).toBeUndefined()
+  })
+})
+
+describe('backoffMs', () => {
+  const policy = { baseDelayMs: 500, maxDelayMs: 5000 }
+
+  it('waits between half and all of a doubling delay', () => {
+    expect(backoffMs(1, { ...policy, random: () => 0 })).toBe(250)
+    expect(backoffMs(1, { ...policy, random: () => 1 })).toBe(500)
+    expect(backoffMs(3, { ...policy, random: () => 0 })).toBe(1000)
+    expect(backoffMs(3, { ...policy, random: () => 0.5 })).toBe(1500)
+  })
+
+  it('never waits longer than maxDelayMs', () => {
+    expect(backoffMs(10, { ...policy, random: () => 1 })).toBe(5000)
+  })
+})
+
+describe('undiciRetryDecision', () => {
+  interface Failure {
+    statusCode?: number
+    code?: string
+    headers?: Record<string, string>
+  }
+
+  /** Runs the decision once for a failure after `failedAttempts` attempts; resolves with what it told undici. */
+  function decide(failure: Failure, failedAttempts: number, retries = 2, maxDelayMs = 20) {
+    const events: RetryEvent[] = []
+    const decision = undiciRetryDecision({ retries, baseDelayMs: 8, maxDelayMs, random: () => 1, onRetry: (event) => events.push(event) })
+    const err = Object.assign(new Error('failed'), failure)
+    return new Promise<{ result: Error | null | undefined; events: RetryEvent[] }>((resolve) => {
+      decision(err, { state: { counter: failedAttempts }, opts: { method: 'POST', path: '/v2/pipeline?x=1' } }, (result) => resolve({ result, events }))
+    }).then((outcome) => ({ ...outcome, err }))
+  }
+
+  it('retries a 503 after the Retry-After wait, capped at maxDelayMs, and reports the attempt', async () => {
+    const { result, events } = await decide({ statusCode: 503, headers: { 'retry-after': '3600' } }, 1)
+    expect(result).toBeNull()
+    expect(events).toEqual([{ attempt: 2, totalAttempts: 3, method: 'POST', path: '/v2/pipeline', status: 503, reason: 'HTTP 503', delayMs: 20 }])
+  })
+
+  it('honours a Retry-After HTTP date that has already passed by retrying at once', async () => {
+    const { result, events } = await decide({ statusCode: 429, headers: { 'retry-after': 'Thu, 01 Jan 2015 00:00:00 GMT' } }, 1)
+    expect(result).toBeNull()
+    expect(events.map((event) => event.delayMs)).toEqual([0])
+  })
+
+  it('backs off on its own when a 5xx gives no Retry-After', async () => {
+    const { events } = await decide({ statusCode: 500 }, 2)
+    expect(events.map((event) => [event.attempt, event.delayMs])).toEqual([[3, 16]])
+  })
+
+  it('retries a refused connection, which has no status', async () => {
+    const { result, events } = await decide({ code: 'ECONNREFUSED' }, 1)
+    expect(result).toBeNull()
+    expect(events).toEqual([expect.objectContaining({ status: undefined, reason: 'connection refused', delayMs: 8 })])
+  })
+
+  it.each([
+    ['a 401', { statusCode: 401 }],
+    ['a 404', { statusCode: 404 }],
+    ['a 307 redirect', { statusCode: 307 }],
+    ['an unknown transport error', { code: 'EPROTO' }]
+  ])('hands %s straight back', async (_label, failure) => {
+    const { result, events, err } = await decide(failure, 1)
+    expect(result).toBe(err)
+    expect(events).toEqual([])
+  })
+
+  it('stops once the retries are used up', async () => {
+    const { result, events, err } = await decide({ statusCode: 503 }, 3, 2)
+    expect(result).toBe(err)
+    expect(events).toEqual([])
+  })
+})
