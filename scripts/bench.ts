@@ -1,0 +1,442 @@
+/**
+ * `npm run bench`: how fast and how big the bundled action is, next to the floor a Node process
+ * cannot beat. Starts the Turso API emulator in this process, then times, interleaved round by
+ * round, the bundled action minting a token as a runner runs it, a bare-fetch script making the
+ * same request, bare `node -e 0`, and the action failing fast on an invalid input. Measures peak
+ * RSS and the size of dist/, prints a markdown report and writes it to BENCHMARKS.md.
+ *
+ * A missed target is a finding, not a failure: the exit code is non-zero only when something
+ * broke (a run failed, or a scenario sent other requests than it should).
+ *
+ * Environment: BENCH_RUNS (timed runs per scenario, default 30), BENCH_WARMUPS (default 3),
+ * BENCH_RSS_RUNS (default 5), BENCH_RSS_METHOD (`time` or `exit-hook`; default: `time` when
+ * /usr/bin/time exists), BENCH_OUTPUT (default BENCHMARKS.md in the project root), BENCH_DIST (the
+ * bundle to measure, default dist/: point it at a candidate build to compare before committing it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg, totalmem } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { startEmulator, type Emulator } from '../emulator/server.js'
+import { analyzeDist, type DistReport } from './lib/bench-dist.js'
+import { chooseRssMethod, createRssProbe, timeNode, type RssProbe, type TimedRun } from './lib/bench-process.js'
+import {
+  formatBytes,
+  formatKibibytes,
+  formatMs,
+  formatRatio,
+  markdownTable,
+  median,
+  summarize,
+  verdict,
+  type Summary
+} from './lib/bench-stats.js'
+import { actionDefaults, createRunnerFiles, inputEnv, projectRoot } from './lib/runner.js'
+
+const ORGANIZATION = 'acme'
+const DATABASE = 'app-db'
+const GROUP = 'default'
+
+const TARGETS = {
+  floorRatio: 1.3,
+  startupOverheadMs: 60,
+  indexBytes: 1024 * 1024
+}
+
+function positiveIntegerFromEnv(name: string, fallback: number, minimum: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be an integer >= ${minimum}, got '${raw}'`)
+  return value
+}
+
+/** One way of running node that the bench measures. */
+interface Scenario {
+  key: string
+  label: string
+  /** Requests the emulator must receive per run; anything else means the run is not what we meant to time. */
+  requests: number
+  /** 1 for the invalid-input start-up run, 0 for every other. */
+  exitCode: number
+  prepare(): PreparedRun
+}
+
+interface PreparedRun {
+  args: string[]
+  env: Record<string, string>
+  /** Beyond the exit code and the request count: why the run is not a valid sample, or undefined. */
+  problem(run: TimedRun): string | undefined
+  cleanup(): void
+}
+
+const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' })
+
+function scenarios(emulator: Emulator, distDir: string): Scenario[] {
+  const actionEntry = join(distDir, 'index.js')
+  const defaults = actionDefaults()
+  const common = { 'api-url': emulator.url, organization: ORGANIZATION }
+
+  /** dist/index.js with INPUT_* (action.yml defaults applied) and fresh runner files, as a runner runs a step. */
+  function actionRun(inputs: Record<string, string>, problem: (run: TimedRun, outputs: Record<string, string>) => string | undefined): PreparedRun {
+    const files = createRunnerFiles()
+    return {
+      args: [actionEntry],
+      env: { ...baseEnv(), ...files.env, ...inputEnv(inputs, defaults), TURSO_API_TOKEN: emulator.apiToken },
+      problem: (run) => problem(run, files.read().outputs),
+      cleanup: files.remove
+    }
+  }
+
+  const floorEnv = (): Record<string, string> => ({
+    ...baseEnv(),
+    BENCH_API_URL: emulator.url,
+    BENCH_ORGANIZATION: ORGANIZATION,
+    BENCH_DATABASE: DATABASE,
+    TURSO_API_TOKEN: emulator.apiToken
+  })
+
+  const minted = (_run: TimedRun, outputs: Record<string, string>): string | undefined => {
+    const token = outputs.token ?? ''
+    const check = emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION)
+    return check.valid ? undefined : `the minted token does not verify on ${DATABASE}: ${check.reason}`
+  }
+
+  return [
+    {
+      key: 'A',
+      label: `action: create-token, database \`${DATABASE}\` (action.yml defaults)`,
+      requests: 2,
+      exitCode: 0,
+      prepare: () => actionRun({ ...common, operation: 'create-token', database: DATABASE }, minted)
+    },
+    {
+      key: 'A′',
+      label: `action: create-token, group \`${GROUP}\` (like for like with B)`,
+      requests: 1,
+      exitCode: 0,
+      prepare: () => actionRun({ ...common, operation: 'create-token', group: GROUP }, minted)
+    },
+    {
+      key: 'B',
+      label: 'floor: one `fetch` POST in a minimal script (scripts/bench-floor.mjs)',
+      requests: 1,
+      exitCode: 0,
+      prepare: () => ({
+        args: [join(projectRoot, 'scripts', 'bench-floor.mjs')],
+        env: floorEnv(),
+        problem: () => undefined,
+        cleanup: () => undefined
+      })
+    },
+    {
+      key: 'B′',
+      label: 'floor with `node:http` instead of `fetch` (scripts/bench-floor-http.mjs)',
+      requests: 1,
+      exitCode: 0,
+      prepare: () => ({
+        args: [join(projectRoot, 'scripts', 'bench-floor-http.mjs')],
+        env: floorEnv(),
+        problem: () => undefined,
+        cleanup: () => undefined
+      })
+    },
+    {
+      key: 'C',
+      label: 'bare `node -e 0`',
+      requests: 0,
+      exitCode: 0,
+      prepare: () => ({
+        args: ['-e', '0'],
+        env: baseEnv(),
+        problem: () => undefined,
+        cleanup: () => undefined
+      })
+    },
+    {
+      key: 'D',
+      label: 'action start-up: fails fast on `operation` empty (no request)',
+      requests: 0,
+      exitCode: 1,
+      prepare: () =>
+        actionRun({ ...common, operation: '', database: DATABASE }, (run) =>
+          run.stdout.includes("::error::Input 'operation'") ? undefined : `expected the operation error, got: ${firstErrorLine(run)}`
+        )
+    },
+    {
+      key: 'D′',
+      label: 'action start-up: `dry-run: true` create-token (no request, no error)',
+      requests: 0,
+      exitCode: 0,
+      prepare: () =>
+        actionRun({ ...common, operation: 'create-token', database: DATABASE, 'dry-run': 'true' }, (run) =>
+          run.stdout.includes('Dry run:') ? undefined : 'no dry-run plan in the log'
+        )
+    }
+  ]
+}
+
+/** The first ::error:: or stderr line, for a failure message; the action never prints a secret there. */
+function firstErrorLine(run: TimedRun): string {
+  const line = run.stdout.split('\n').find((text) => text.startsWith('::error::')) ?? run.stderr.split('\n').find((text) => text.trim() !== '')
+  return line ?? '(no output)'
+}
+
+/** Runs one scenario once; throws when the run is not a valid sample. */
+async function runOnce(emulator: Emulator, scenario: Scenario): Promise<number> {
+  const prepared = scenario.prepare()
+  try {
+    emulator.clearRequests()
+    const run = await timeNode(prepared.args, prepared.env)
+    const problem =
+      run.exitCode !== scenario.exitCode
+        ? `exit code ${run.exitCode} (expected ${scenario.exitCode}): ${firstErrorLine(run)}`
+        : (prepared.problem(run) ?? requestProblem(emulator, scenario))
+    if (problem !== undefined) throw new Error(`${scenario.key} (${scenario.label}) broke: ${problem}`)
+    return run.elapsedMs
+  } finally {
+    prepared.cleanup()
+  }
+}
+
+function requestProblem(emulator: Emulator, scenario: Scenario): string | undefined {
+  const sent = emulator.requests.map((request) => `${request.method} ${request.path}`)
+  return sent.length === scenario.requests ? undefined : `expected ${scenario.requests} request(s), the emulator saw ${sent.length}: ${sent.join(', ')}`
+}
+
+/**
+ * Round-robin: every round runs each scenario once, starting one further along each time, so slow
+ * drift of the machine (thermal, other load) spreads over all scenarios instead of biasing one.
+ */
+async function timeAll(emulator: Emulator, list: Scenario[], warmups: number, runs: number): Promise<Map<string, number[]>> {
+  const samples = new Map(list.map((scenario) => [scenario.key, [] as number[]]))
+  for (let round = 0; round < warmups + runs; round++) {
+    for (let i = 0; i < list.length; i++) {
+      const scenario = list[(round + i) % list.length]
+      const elapsed = await runOnce(emulator, scenario)
+      if (round >= warmups) samples.get(scenario.key)?.push(elapsed)
+    }
+    process.stderr.write(`\r${round < warmups ? 'warm-up' : 'timed'} round ${round + 1}/${warmups + runs}`)
+  }
+  process.stderr.write('\n')
+  return samples
+}
+
+async function peakRss(emulator: Emulator, probe: RssProbe, list: Scenario[], runs: number): Promise<Map<string, number[]>> {
+  const peaks = new Map<string, number[]>()
+  for (const scenario of list) {
+    const values: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const prepared = scenario.prepare()
+      try {
+        emulator.clearRequests()
+        const { peakKib, exitCode } = await probe.measure(prepared.args, prepared.env)
+        if (exitCode !== scenario.exitCode) throw new Error(`${scenario.key} broke while measuring RSS: exit code ${exitCode}`)
+        const problem = requestProblem(emulator, scenario)
+        if (problem !== undefined) throw new Error(`${scenario.key} broke while measuring RSS: ${problem}`)
+        values.push(peakKib)
+      } finally {
+        prepared.cleanup()
+      }
+    }
+    peaks.set(scenario.key, values)
+  }
+  return peaks
+}
+
+interface Machine {
+  cpus: number
+  cpuModel: string
+  memory: string
+  node: string
+}
+
+function machine(): Machine {
+  let cpuModel = 'unknown'
+  try {
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown'
+  } catch {
+    // Not Linux: the model stays unknown.
+  }
+  return { cpus: availableParallelism(), cpuModel, memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`, node: process.version }
+}
+
+interface Results {
+  date: string
+  machine: Machine
+  warmups: number
+  runs: number
+  rssRuns: number
+  rssMethod: string
+  /** One-minute load average before and after: other work on the machine shows up as noise. */
+  load: [number, number]
+  list: Scenario[]
+  times: Map<string, Summary>
+  rss: Map<string, number[]>
+  dist: DistReport
+  /** The measured bundle, as shown in the report: `dist` unless BENCH_DIST says otherwise. */
+  distLabel: string
+}
+
+function render(results: Results): string {
+  const { times, rss, dist } = results
+  const time = (key: string): Summary => {
+    const summary = times.get(key)
+    if (summary === undefined) throw new Error(`no timings for ${key}`)
+    return summary
+  }
+  const [a, aGroup, floor, httpFloor, bare, startup, dryRun] = ['A', 'A′', 'B', 'B′', 'C', 'D', 'D′'].map(time)
+  const ratio = a.median / floor.median
+  const groupRatio = aGroup.median / floor.median
+  const overhead = startup.median - bare.median
+  const dryRunOverhead = dryRun.median - bare.median
+
+  const targets = markdownTable(
+    ['Target', 'Measured', 'Limit', 'Result'],
+    [
+      ['Action vs fetch floor, median (A / B)', `${formatRatio(ratio)} (${formatMs(a.median)} / ${formatMs(floor.median)})`, `≤ ${formatRatio(TARGETS.floorRatio)}`, verdict(ratio, TARGETS.floorRatio)],
+      ['Start-up overhead over bare node, median (D − C)', `${formatMs(overhead)} (${formatMs(startup.median)} − ${formatMs(bare.median)})`, `≤ ${TARGETS.startupOverheadMs} ms`, verdict(overhead, TARGETS.startupOverheadMs)],
+      [`${results.distLabel}/index.js size`, formatBytes(dist.indexBytes), `≤ ${formatBytes(TARGETS.indexBytes)}`, verdict(dist.indexBytes, TARGETS.indexBytes)]
+    ]
+  )
+  const informational = markdownTable(
+    ['Figure', 'Measured', 'Compare with'],
+    [
+      ['Action vs floor, like for like: one request each (A′ / B)', formatRatio(groupRatio), `≤ ${formatRatio(TARGETS.floorRatio)}: ${verdict(groupRatio, TARGETS.floorRatio)}`],
+      ['Action vs the `node:http` floor (A / B′)', formatRatio(a.median / httpFloor.median), `B′ / B = ${formatRatio(httpFloor.median / floor.median)}: what the fetch floor itself spends on fetch`],
+      ['Cost of the database lookup (A − A′)', formatMs(a.median - aGroup.median), 'one loopback GET'],
+      ['Start-up overhead without the failure path (D′ − C)', formatMs(dryRunOverhead), `≤ ${TARGETS.startupOverheadMs} ms: ${verdict(dryRunOverhead, TARGETS.startupOverheadMs)}`],
+      ['Failure path cost (D − D′)', formatMs(startup.median - dryRun.median), 'error reporting on an invalid input']
+    ]
+  )
+  const wallTimes = markdownTable(
+    ['', 'Scenario', 'Requests', 'Median', 'p95', 'Min', 'Max'],
+    results.list.map((scenario) => {
+      const s = time(scenario.key)
+      return [scenario.key, scenario.label, String(scenario.requests), formatMs(s.median), formatMs(s.p95), formatMs(s.min), formatMs(s.max)]
+    })
+  )
+  const memory = markdownTable(
+    ['', 'Scenario', 'Peak RSS, median', 'Max'],
+    results.list.map((scenario) => {
+      const peaks = rss.get(scenario.key) ?? []
+      return [scenario.key, scenario.label, peaks.length === 0 ? 'n/a' : formatKibibytes(median(peaks)), peaks.length === 0 ? 'n/a' : formatKibibytes(Math.max(...peaks))]
+    })
+  )
+  const sizes = markdownTable(
+    ['File', 'Size', 'Loaded'],
+    [
+      [`${results.distLabel}/index.js`, `${formatBytes(dist.indexBytes)}; gzip ${formatBytes(dist.indexGzipBytes)}`, 'always (the entry)'],
+      ...dist.eagerFiles.map((file) => [`${results.distLabel}/${file.file}`, formatBytes(file.bytes), 'always (imported by index.js)']),
+      ...dist.chunks.map((chunk) => [
+        `${results.distLabel}/${chunk.file}`,
+        formatBytes(chunk.bytes),
+        `lazily, when ${chunk.loadedBy}; holds ${chunk.contents.slice(0, 5).join(', ')}${chunk.contents.length > 5 ? ', …' : ''}`
+      ]),
+      ['**index.js + chunks**', formatBytes(dist.totalJsBytes), '']
+    ]
+  )
+  const composition = markdownTable(
+    ['Package', 'Share of index.js'],
+    dist.composition.slice(0, 10).map((share) => [share.name, `${formatBytes(share.bytes)}, ${((100 * share.bytes) / dist.indexBytes).toFixed(1)}%`])
+  )
+  const { machine: m } = results
+
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (scripts/bench.ts) on ${results.date}: ${m.cpus} CPUs (${m.cpuModel}), ${m.memory} RAM, Node ${m.node}.
+Wall times: ${results.runs} timed runs per scenario after ${results.warmups} warm-up rounds, interleaved round-robin.
+Peak RSS: ${results.rssRuns} separate runs per scenario (method: ${results.rssMethod}).
+One-minute load average ${results.load[0].toFixed(2)} before, ${results.load[1].toFixed(2)} after (other processes add noise).
+The Turso API emulator runs in the benchmark's own process on loopback, so network time is near zero and
+the figures show the cost of the action itself.
+
+## Targets
+
+${targets}
+
+${informational}
+
+## Wall time, spawn to exit
+
+${wallTimes}
+
+## Peak resident set size
+
+${memory}
+
+## ${results.distLabel}/
+
+${sizes}
+
+What index.js is made of (generated characters attributed through index.js.map):
+
+${composition}
+
+## Notes
+
+- **A makes two requests, B one.** With a \`database\` target the action mints the token (POST
+  \`…/auth/tokens\`) and then looks the database up (GET \`…/databases/app-db\`) to fill the
+  \`database-url\` output. A′ mints a group token, a single POST like the floor, which makes A′ / B
+  the like-for-like comparison; A − A′ is what the lookup costs.
+- **B′** makes B's request with \`node:http\`: on Node 20 the global \`fetch\` compiles undici's
+  llhttp WebAssembly parser in each process, and Node waits for V8's background optimisation of
+  that module before it exits, so B is not the lowest possible floor. The targets use B, as defined.
+- Every sample is checked: the action's runs must exit 0 with a token that verifies on the
+  emulator, the floors must get a JWT, D must fail with the \`operation\` error and exit 1, and
+  each scenario must send exactly the number of requests shown (0 for C, D, D′).
+- p95 is the nearest-rank percentile: the smallest sample with at least 95% of the samples at or
+  below it (with 30 runs, the second largest). Medians of an even count average the middle two.
+- The action runs with only PATH, HOME, the INPUT_* variables (action.yml defaults applied), the
+  runner files GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY and TURSO_API_TOKEN.
+- Peak RSS with \`time\` is GNU time's \`%M\` (ru_maxrss of the child); \`exit-hook\` (used when
+  /usr/bin/time is absent) reads \`process.resourceUsage().maxRSS\` in a \`--require\`d exit hook.
+`
+}
+
+async function main(): Promise<void> {
+  const runs = positiveIntegerFromEnv('BENCH_RUNS', 30, 1)
+  const warmups = positiveIntegerFromEnv('BENCH_WARMUPS', 3, 0)
+  const rssRuns = positiveIntegerFromEnv('BENCH_RSS_RUNS', 5, 0)
+  const output = process.env.BENCH_OUTPUT || join(projectRoot, 'BENCHMARKS.md')
+  // Parse dist/ first: a missing build fails here, before anything is started.
+  const distDir = resolve(process.env.BENCH_DIST || join(projectRoot, 'dist'))
+  const dist = analyzeDist(distDir)
+  const rssMethod = chooseRssMethod()
+
+  const loadBefore = loadavg()[0]
+  const emulator = await startEmulator()
+  const probe = createRssProbe(rssMethod)
+  try {
+    const list = scenarios(emulator, distDir)
+    const samples = await timeAll(emulator, list, warmups, runs)
+    const rss = rssRuns === 0 ? new Map<string, number[]>() : await peakRss(emulator, probe, list, rssRuns)
+    const times = new Map([...samples].map(([key, values]) => [key, summarize(values)]))
+    const report = render({
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      machine: machine(),
+      warmups,
+      runs,
+      rssRuns,
+      load: [loadBefore, loadavg()[0]],
+      rssMethod: rssRuns === 0 ? 'not measured' : rssMethod === 'time' ? '`/usr/bin/time -f %M`' : 'exit hook, `process.resourceUsage().maxRSS`',
+      list,
+      times,
+      rss,
+      dist,
+      distLabel: relative(projectRoot, distDir).startsWith('..') ? distDir : relative(projectRoot, distDir)
+    })
+    console.log(report)
+    writeFileSync(output, report)
+    console.error(`Wrote ${output}`)
+  } finally {
+    probe.remove()
+    await emulator.close()
+  }
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(`\nBenchmark failed: ${(error as Error).message}`)
+  process.exitCode = 1
+}
