@@ -381,7 +381,7 @@ ${composition}
 - **B′** makes B's request with \`node:http\`: on Node 20 the global \`fetch\` compiles undici's
   llhttp WebAssembly parser in each process, and Node waits for V8's background optimisation of
   that module before it exits, so B is not the lowest possible floor. The targets use B, as defined.
-- Every sample is checked: the action's runs must exit 0 with a token that verifies on the
+${sourceMapNote(dist)}- Every sample is checked: the action's runs must exit 0 with a token that verifies on the
   emulator, the floors must get a JWT, D must fail with the \`operation\` error and exit 1, and
   each scenario must send exactly the number of requests shown (0 for C, D, D′).
 - p95 is the nearest-rank percentile: the smallest sample with at least 95% of the samples at or
@@ -390,6 +390,15 @@ ${composition}
   runner files GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY and TURSO_API_TOKEN.
 - Peak RSS with \`time\` is GNU time's \`%M\` (ru_maxrss of the child); \`exit-hook\` (used when
   /usr/bin/time is absent) reads \`process.resourceUsage().maxRSS\` in a \`--require\`d exit hook.
+`
+}
+
+/** ncc's `--source-map` register has a cost that only shows when an Error's stack is read. */
+function sourceMapNote(dist: DistReport): string {
+  if (!dist.eagerFiles.some((file) => file.file === 'sourcemap-register.cjs')) return ''
+  return `- index.js imports sourcemap-register.cjs (ncc's \`--source-map\` default): it installs
+  source-map-support, which parses the whole index.js.map, ${formatBytes(dist.indexMapBytes)}, the first time any
+  Error's \`stack\` is read in the process, whether or not the error is ever shown.
 `
 }
 

@@ -25,6 +25,8 @@ export interface PackageShare {
 export interface DistReport {
   indexBytes: number
   indexGzipBytes: number
+  /** index.js.map, 0 when absent. */
+  indexMapBytes: number
   /** Files index.js imports statically (loaded on every run). */
   eagerFiles: { file: string; bytes: number }[]
   chunks: ChunkInfo[]
@@ -67,6 +69,7 @@ export function analyzeDist(distDir: string): DistReport {
   return {
     indexBytes: index.length,
     indexGzipBytes: gzipSync(index).length,
+    indexMapBytes: existsSync(indexMap) ? statSync(indexMap).size : 0,
     eagerFiles,
     chunks,
     totalJsBytes: index.length + chunks.reduce((sum, chunk) => sum + chunk.bytes, 0),
