@@ -14,12 +14,13 @@ function databaseInputs(extra: Record<string, string> = {}): Record<string, stri
 }
 
 describe('create-token for a database with the defaults', () => {
-  it('sends exactly one mint request and one lookup, and sets token, expires-at and database-url', async () => {
+  it('sends exactly one mint request and one lookup (side by side), and sets token, expires-at and database-url', async () => {
     const run = await runAction(databaseInputs())
     expect(run.exitCode).toBe(0)
 
-    const [mint, lookup, ...rest] = apiRequests()
-    expect(rest).toEqual([])
+    expect(apiRequests()).toHaveLength(2)
+    const mint = apiRequests().find((request) => request.method === 'POST') as Emulator['requests'][number]
+    const lookup = apiRequests().find((request) => request.method === 'GET') as Emulator['requests'][number]
     expect(mint.method).toBe('POST')
     expect(mint.path).toBe('/v1/organizations/acme/databases/app-db/auth/tokens')
     expect(mint.query).toEqual({ expiration: 'never', authorization: 'full-access' })
@@ -65,7 +66,7 @@ describe('create-token with every mint option', () => {
       })
     )
     expect(run.exitCode).toBe(0)
-    const [mint] = apiRequests()
+    const mint = apiRequests().find((request) => request.method === 'POST') as Emulator['requests'][number]
     expect(mint.query).toEqual({ expiration: '7d', authorization: 'read-only' })
     expect(mint.headers['content-type']).toBe('application/json')
     expect(JSON.parse(mint.body)).toEqual({

@@ -19,6 +19,8 @@ export async function mintAndDeliver(
   delivery: Delivery,
   knownDatabase?: KnownDatabase
 ): Promise<void> {
+  // The database lookup (for database-url) runs alongside the mint: one round trip instead of two.
+  const lookup = target.kind === 'database' ? lookUpDatabase(context, target, knownDatabase) : undefined
   const jwt = await context.turso.createToken(target, options)
   const expiresAt = expiresAtFromJwt(jwt)
   context.setOutput('token', jwt)
@@ -27,7 +29,7 @@ export async function mintAndDeliver(
   context.info(`Minted a ${access} token, ${expiresAt === null ? 'never expiring' : `expiring ${expiresAt.toISOString()}`}`)
   context.report.facts.push(['Token', `${access}, ${expiresAt === null ? 'never expires' : `expires ${expiresAt.toISOString()}`}`])
 
-  const database = target.kind === 'database' ? await lookUpDatabase(context, target, knownDatabase) : undefined
+  const database = await settleLookup(context, lookup)
   const databaseUrl = database !== undefined ? `libsql://${database.hostname}` : ''
   if (target.kind === 'database') context.setOutput('database-url', databaseUrl)
 
@@ -36,19 +38,30 @@ export async function mintAndDeliver(
   if (delivery.exportEnv) exportToJob(context, jwt, databaseUrl)
 }
 
+type LookupOutcome = { database: DatabaseInfo } | { failure: string } | { skipped: true }
+
+/** Never rejects, so a lookup left pending by a failed mint cannot become an unhandled rejection. */
 async function lookUpDatabase(
   context: OperationContext,
   target: Extract<TokenTarget, { kind: 'database' }>,
   known: KnownDatabase
-): Promise<DatabaseInfo | undefined> {
-  if (known === 'lookup-failed') return undefined
-  if (known !== undefined) return known
+): Promise<LookupOutcome> {
+  if (known === 'lookup-failed') return { skipped: true }
+  if (known !== undefined) return { database: known }
   try {
-    return await context.turso.getDatabase(target.organization, target.database)
+    return { database: await context.turso.getDatabase(target.organization, target.database) }
   } catch (error) {
-    context.warning(`The token was minted, but database-url is empty: ${(error as Error).message}`)
-    return undefined
+    return { failure: (error as Error).message }
   }
+}
+
+/** The lookup's result once the token exists; its failure only warns, since the token is fine. */
+async function settleLookup(context: OperationContext, lookup: Promise<LookupOutcome> | undefined): Promise<DatabaseInfo | undefined> {
+  if (lookup === undefined) return undefined
+  const outcome = await lookup
+  if ('database' in outcome) return outcome.database
+  if ('failure' in outcome) context.warning(`The token was minted, but database-url is empty: ${outcome.failure}`)
+  return undefined
 }
 
 async function verify(
