@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, errors, interceptors, Pool, request, type Dispatcher } from 'undici'
 import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
 
 /** Turso answers in a few hundred bytes; anything near this is not an API answer. */
@@ -69,8 +69,16 @@ export class HttpClient {
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      maxResponseSize: MAX_RESPONSE_BYTES
-    })
+      maxResponseSize: MAX_RESPONSE_BYTES,
+      // The connection to a proxy, its answer to CONNECT and the TLS handshake inside the tunnel
+      // get the same bound. Without these, undici's ProxyAgent uses its own defaults (10 s to
+      // connect, then 300 s for the CONNECT answer), so a proxy that accepts and stays silent
+      // held each attempt for five minutes whatever the timeout input said.
+      proxyTls: { timeout: options.timeoutMs },
+      requestTls: { timeout: options.timeoutMs },
+      clientFactory: (origin: URL, clientOptions: object) =>
+        new Pool(origin, { ...clientOptions, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs })
+    } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
     this.dispatcher = this.agent.compose(
       interceptors.retry({
         // Each response is handed back to us (not thrown) so a final 5xx still shows Turso's message.
@@ -97,15 +105,18 @@ export class HttpClient {
         )
       }
     })
+    // Aborted only once the headers are in: see readBody.
+    const bodyDeadline = new AbortController()
     try {
       const response = await request(req.url, {
         method: req.method,
         headers: { 'user-agent': this.options.userAgent, accept: 'application/json', ...req.headers },
         body: req.body,
         dispatcher: this.dispatcher,
+        signal: bodyDeadline.signal,
         retryOptions: { retry: decide }
       } as Parameters<typeof request>[1])
-      const text = await response.body.text()
+      const text = await this.readBody(response.body, bodyDeadline)
       return {
         status: response.statusCode,
         headers: response.headers,
@@ -118,6 +129,19 @@ export class HttpClient {
       const reason = describeTransportError(error)
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
       throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts, reason)
+    }
+  }
+
+  /**
+   * The whole body within one `timeout`. undici's bodyTimeout only bounds each pause between
+   * chunks, so a server dripping a byte every few seconds could hold the step for hours.
+   */
+  private async readBody(body: Dispatcher.ResponseData['body'], deadline: AbortController): Promise<string> {
+    const timer = setTimeout(() => deadline.abort(new errors.BodyTimeoutError()), this.options.timeoutMs)
+    try {
+      return await body.text()
+    } finally {
+      clearTimeout(timer)
     }
   }
 

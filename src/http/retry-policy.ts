@@ -118,6 +118,7 @@ export function describeFailure(failure: RetryableFailure): string {
     case 'EAI_AGAIN':
       return 'host not found'
     default:
-      return failure.code ?? failure.message ?? 'network error'
+      // undici's message says more than its code (e.g. "Proxy response (407) !== 200 when HTTP Tunneling").
+      return failure.message !== undefined && failure.message !== '' ? failure.message : (failure.code ?? 'network error')
   }
 }

@@ -1,6 +1,9 @@
 import { apiEndpoint } from '../parsers/api-url.js'
-import type { FailedAttempt, HttpClient, HttpResponse } from '../http/http-client.js'
-import { apiErrorMessage, TursoApiError, UnexpectedResponseError, type Attempt } from './errors.js'
+import { NetworkError, type FailedAttempt, type HttpClient, type HttpResponse } from '../http/http-client.js'
+import { expiresAtFromJwt } from '../parsers/jwt.js'
+import { parseResourceName } from '../parsers/names.js'
+import { redact } from '../runner/secrets.js'
+import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
 import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
 
@@ -70,7 +73,17 @@ export class TursoClient {
     const body = parseJsonObject(response, attempt)
     const jwt = body.jwt
     if (typeof jwt !== 'string' || jwt === '') throw new UnexpectedResponseError(attempt, 'the answer has no jwt field')
-    this.maskSecret(jwt)
+    // Masked even if it turns out to be garbage: whatever it is, it may be a credential. Except
+    // a value too short to be any credential: masking "e" would star out every "e" in the rest
+    // of the job's log. Either way it is refused below and never printed.
+    if (jwt.length >= MIN_MASKED_LENGTH) this.maskSecret(jwt)
+    try {
+      // Fail here, naming what was attempted, rather than later with a bare parser message.
+      expiresAtFromJwt(jwt)
+    } catch (error) {
+      // The parser's messages never quote the token.
+      throw new UnexpectedResponseError(attempt, `the jwt field is not a usable token (${(error as Error).message})`)
+    }
     return jwt
   }
 
@@ -86,7 +99,7 @@ export class TursoClient {
   async getDatabase(organization: string, database: string): Promise<DatabaseInfo> {
     const attempt: Attempt = {
       action: `look up database '${database}' in organization '${organization}'`,
-      notFound: `database '${database}' was not found in organization '${organization}' (list them with \`turso db list\`)`
+      notFound: notFoundText({ kind: 'database', organization, database })
     }
     const response = await this.send({ method: 'GET', path: databasePath(organization, database), query: {} }, attempt)
     const record = parseJsonObject(response, attempt).database as Record<string, unknown> | undefined
@@ -95,6 +108,8 @@ export class TursoClient {
     if (typeof hostname !== 'string' || hostname === '') {
       throw new UnexpectedResponseError(attempt, 'the answer has no database.Hostname')
     }
+    // It becomes the database-url output and is printed: only a bare host[:port] may pass.
+    if (!isHostAndPort(hostname)) throw new UnexpectedResponseError(attempt, 'the answer\'s database.Hostname is not a host name')
     const group = typeof record?.group === 'string' && record.group !== '' ? record.group : null
     return { hostname, group }
   }
@@ -108,10 +123,14 @@ export class TursoClient {
     const response = await this.send({ method: 'GET', path: databasesPath(organization), query: { group } }, attempt)
     const databases = parseJsonObject(response, attempt).databases
     if (!Array.isArray(databases)) throw new UnexpectedResponseError(attempt, 'the answer has no databases list')
-    return databases
+    const inGroup = databases
       .filter((db): db is Record<string, unknown> => db !== null && typeof db === 'object')
       .filter((db) => typeof db.Hostname === 'string' && (db.group === undefined || db.group === group))
-      .map((db) => ({ hostname: db.Hostname as string, group }))
+    // A hostname is printed and dialled with the new token: only a bare host[:port] may pass.
+    if (inGroup.some((db) => !isHostAndPort(db.Hostname as string))) {
+      throw new UnexpectedResponseError(attempt, 'a database.Hostname in the answer is not a host name')
+    }
+    return inGroup.map((db) => ({ hostname: db.Hostname as string, group }))
   }
 
   async revokeApiToken(tokenName: string): Promise<RevokeResult> {
@@ -120,33 +139,60 @@ export class TursoClient {
       notFound: `no API token named '${tokenName}' exists for this account (list them with \`turso auth api-tokens list\`)`
     }
     const request = revokeRequest(tokenName)
-    const response = await this.sendRaw(request)
+    const response = await this.sendRaw(request, attempt)
     // DELETE is safe to repeat; if an earlier attempt got no answer (or a 5xx) it may well have
     // revoked the token, and the retry then finds nothing to revoke: that is success.
     if (response.status === 404 && response.failedAttempts.some(mayHaveBeenCarriedOut)) {
       return { tokenName, alreadyGone: true }
     }
     const body = parseJsonObject(this.checkStatus(response, attempt), attempt)
-    const revoked = typeof body.token === 'string' && body.token !== '' ? body.token : tokenName
+    // The reported name is printed and set as an output: one that the token-name input itself
+    // would refuse (a newline could start a `::workflow-command::`) falls back to the name sent.
+    const revoked = typeof body.token === 'string' && isPrintableTokenName(body.token) ? body.token : tokenName
     return { tokenName: revoked, alreadyGone: false }
   }
 
   private async send(request: PlannedRequest, attempt: Attempt): Promise<HttpResponse> {
-    return this.checkStatus(await this.sendRaw(request), attempt)
+    return this.checkStatus(await this.sendRaw(request, attempt), attempt)
   }
 
-  private async sendRaw(request: PlannedRequest): Promise<HttpResponse> {
+  private async sendRaw(request: PlannedRequest, attempt: Attempt): Promise<HttpResponse> {
     const url = apiEndpoint(this.apiUrl, request.path)
     for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value)
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiToken}` }
     if (request.body !== undefined) headers['content-type'] = 'application/json'
-    return this.http.send({ method: request.method, url, headers, body: request.body })
+    try {
+      return await this.http.send({ method: request.method, url, headers, body: request.body })
+    } catch (error) {
+      // Say what was being attempted and what to do, not only which request failed.
+      if (error instanceof NetworkError) throw new TursoNetworkError(error, attempt)
+      throw error
+    }
   }
 
   private checkStatus(response: HttpResponse, attempt: Attempt): HttpResponse {
     // Every documented success is exactly 200; a 3xx is never followed (see HttpClient).
     if (response.status === 200) return response
-    throw new TursoApiError(response.status, apiErrorMessage(response.text), attempt, response.attempts)
+    // Redacted before apiErrorMessage shortens it: cut first, an echoed secret would lose its
+    // tail, and the head that is left would no longer match the secret and be printed.
+    const text = redact(response.text.split(this.apiToken).join('***'))
+    throw new TursoApiError(response.status, apiErrorMessage(text), attempt, response.attempts)
+  }
+}
+
+/** Shorter than any token Turso issues (a JWT runs to well over a hundred characters). */
+const MIN_MASKED_LENGTH = 8
+
+/** `host` or `host:port` as Turso reports a database's Hostname (a DNS name; `127.0.0.1:PORT` in the emulator). */
+function isHostAndPort(value: string): boolean {
+  return /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value)
+}
+
+function isPrintableTokenName(value: string): boolean {
+  try {
+    return parseResourceName('token-name', value, 'token-name') === value
+  } catch {
+    return false
   }
 }
 
@@ -155,13 +201,14 @@ function mayHaveBeenCarriedOut(failure: FailedAttempt): boolean {
   return failure.status !== 408 && failure.status !== 429
 }
 
+// Turso answers 404 for a wrong organization slug as well, so the organization is named too.
 function notFoundText(target: TokenTarget): string {
   if (target.kind === 'database') {
-    return `database '${target.database}' was not found in organization '${target.organization}' (list them with \`turso db list\`)`
+    return `database '${target.database}' was not found in organization '${target.organization}' (list them with \`turso db list\`; check the organization slug with \`turso org list\`)`
   }
   return target.organization === null
     ? `group '${target.group}' was not found in your user account (list them with \`turso group list\`)`
-    : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`)`
+    : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`; check the organization slug with \`turso org list\`)`
 }
 
 function parseJsonObject(response: HttpResponse, attempt: Attempt): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { NetworkError } from '../http/http-client.js'
+
 /** What a failed call was trying to do, in words a person reads in the log. */
 export interface Attempt {
   /** e.g. "create a token for database 'app-db' in organization 'acme'" */
@@ -15,8 +17,26 @@ export class TursoApiError extends Error {
     readonly attempt: Attempt,
     readonly attempts: number
   ) {
-    super(formatApiError(status, apiMessage, attempt))
+    super(formatApiError(status, apiMessage, attempt, attempts))
     this.name = 'TursoApiError'
+  }
+}
+
+/** No usable answer came back after every attempt: no connection, timeouts, resets, an oversized body. */
+export class TursoNetworkError extends Error {
+  constructor(
+    readonly networkError: NetworkError,
+    readonly attempt: Attempt
+  ) {
+    super(
+      `Could not ${attempt.action}: ${networkError.message}. Check that api-url is right and reachable from the runner ` +
+        '(and HTTPS_PROXY / NO_PROXY when a proxy is in the way); on a slow network raise timeout or retries.'
+    )
+    this.name = 'TursoNetworkError'
+  }
+
+  get attempts(): number {
+    return this.networkError.attempts
   }
 }
 
@@ -28,8 +48,10 @@ export class UnexpectedResponseError extends Error {
   }
 }
 
-function formatApiError(status: number, apiMessage: string, attempt: Attempt): string {
-  const said = apiMessage === '' ? `Turso answered HTTP ${status}` : `Turso answered HTTP ${status}: ${apiMessage}`
+function formatApiError(status: number, apiMessage: string, attempt: Attempt, attempts: number): string {
+  // After retries, say how many: "retries ran out" in the next step means little without it.
+  const answered = attempts > 1 ? `Turso answered HTTP ${status} to the last of ${attempts} attempts` : `Turso answered HTTP ${status}`
+  const said = apiMessage === '' ? answered : `${answered}: ${apiMessage}`
   return `Could not ${attempt.action}. ${said}. ${nextStep(status, attempt)}`
 }
 
@@ -80,7 +102,9 @@ export function apiErrorMessage(bodyText: string): string {
 }
 
 export function cleanForLog(text: string, maxLength = MAX_MESSAGE_LENGTH): string {
+  // C0/C1 controls, plus (as in the input parsers' echo) line/paragraph separators, bidi
+  // controls and BOM, which can make a log line read differently from what it holds.
   // eslint-disable-next-line no-control-regex
-  const singleLine = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
+  const singleLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]+/g, ' ').trim()
   return singleLine.length > maxLength ? `${singleLine.slice(0, maxLength)}…` : singleLine
 }
