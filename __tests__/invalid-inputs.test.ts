@@ -33,6 +33,7 @@ const invalidInputs: Array<[string, Record<string, string>, string]> = [
   ['a plain http api-url to a remote host', { 'api-url': 'http://api.turso.tech' }, 'api-url'],
   ['an api-url with credentials', { 'api-url': 'https://user:pass@api.turso.tech' }, 'api-url'],
   ['an api-url that is not a URL', { 'api-url': 'api.turso.tech' }, 'api-url'],
+  ['an absurdly long api-url', { 'api-url': `https://${'a'.repeat(10_000)}.example` }, 'api-url'],
   ['retries out of range', { retries: '100' }, 'retries'],
   ['a timeout that is not a number', { timeout: 'soon' }, 'timeout'],
   ['secret-name without github-token', { 'secret-name': 'TURSO_TOKEN' }, 'github-token'],

@@ -83,6 +83,11 @@ export class HttpClient {
       interceptors.retry({
         // Each response is handed back to us (not thrown) so a final 5xx still shows Turso's message.
         throwOnError: false,
+        // POST is retried too, and that is safe for each POST this action sends. Rotate: invalidating
+        // twice leaves the same state as once. Create-token: if an answer is lost, the retry mints
+        // another token; the first one was never delivered to anyone, so nobody can use it, and
+        // the next rotation kills it like every other. The libSQL verify pipeline changes nothing.
+        // DELETE (revoke) is idempotent; a 404 on its retry is handled in TursoClient.revokeApiToken.
         methods: ['GET', 'POST', 'DELETE'],
         statusCodes: RETRYABLE_STATUS_CODES,
         errorCodes: RETRYABLE_ERROR_CODES

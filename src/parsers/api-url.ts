@@ -39,6 +39,9 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(normalized)
 }
 
+/** Far beyond any real base URL; a longer value is a mistake that would flood the log. */
+export const MAX_API_URL_LENGTH = 2048
+
 /**
  * Parses the `api-url` input into the API base URL.
  *
@@ -57,6 +60,7 @@ export function parseApiUrl(value: string): URL {
   const echoed = value.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/iu, '$1<redacted>@')
   const fail = (reason: string) => invalidInput(INPUT, ACCEPTED, echoed, reason)
   if (text === '') throw fail('it is empty')
+  if (text.length > MAX_API_URL_LENGTH) throw fail(`it is longer than ${MAX_API_URL_LENGTH} characters`)
   // The URL parser silently drops tabs and newlines and reads '\\' as '/'; refuse them instead.
   if (hasControlCharacter(text) || /[\s\\]/u.test(text)) throw fail("it contains whitespace, a control character or '\\'")
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//iu.exec(text)?.[1]?.toLowerCase()
