@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readActionMetadata } from '../scripts/lib/action-metadata.js'
 import { withGeneratedTables } from '../scripts/lib/readme-tables.js'
@@ -8,7 +8,9 @@ import { ACTION_VERSION } from '../src/version.js'
 
 const metadata = readActionMetadata(join(projectRoot, 'action.yml'))
 const actionYml = readFileSync(join(projectRoot, 'action.yml'), 'utf8')
-const interfaceMd = readFileSync(join(projectRoot, '..', 'shared', 'design', 'interface.md'), 'utf8')
+/** The contract, kept in the repository so a clone alone can check it. */
+const interfaceMd = readFileSync(join(projectRoot, 'docs', 'interface.md'), 'utf8')
+const sharedInterface = join(projectRoot, '..', 'shared', 'design', 'interface.md')
 
 /** Names in the first column of the markdown table that follows `## <heading>`. */
 function contractNames(heading: string): string[] {
@@ -17,6 +19,11 @@ function contractNames(heading: string): string[] {
 }
 
 describe('action.yml against the interface contract', () => {
+  it('uses the current contract: docs/interface.md equals the team copy where that is present', () => {
+    if (existsSync(sharedInterface)) expect(interfaceMd).toBe(readFileSync(sharedInterface, 'utf8'))
+    expect(interfaceMd).toContain('## Inputs')
+  })
+
   it('declares every input and output of interface.md, each with a description', () => {
     const inputs = metadata.inputs.map((input) => input.name)
     const outputs = metadata.outputs.map((output) => output.name)
