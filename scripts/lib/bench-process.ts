@@ -15,10 +15,16 @@ export interface TimedRun {
   elapsedMs: number
 }
 
+/**
+ * The Node binary every scenario runs on: BENCH_NODE, or the one running the bench. The action's
+ * runtime is node24 while this machine has Node 20, so the bench can time both.
+ */
+export const benchNode = process.env.BENCH_NODE || process.execPath
+
 /** Wall time of `node <args>`, spawn to close, measured the same way for every scenario. */
 export async function timeNode(args: string[], env: Record<string, string>): Promise<TimedRun> {
   const started = performance.now()
-  const result = await spawnNode(args, env)
+  const result = await spawnNode(args, env, benchNode)
   return { ...result, elapsedMs: performance.now() - started }
 }
 
@@ -63,8 +69,8 @@ export function createRssProbe(method: RssMethod): RssProbe {
       writeFileSync(reportFile, '')
       const exitCode =
         method === 'time'
-          ? await spawnQuiet(GNU_TIME, ['-f', '%M', '-o', reportFile, process.execPath, ...args], env)
-          : await spawnQuiet(process.execPath, ['--require', hookFile, ...args], { ...env, BENCH_MAXRSS_FILE: reportFile })
+          ? await spawnQuiet(GNU_TIME, ['-f', '%M', '-o', reportFile, benchNode, ...args], env)
+          : await spawnQuiet(benchNode, ['--require', hookFile, ...args], { ...env, BENCH_MAXRSS_FILE: reportFile })
       const peakKib = Number.parseInt(readFileSync(reportFile, 'utf8').trim().split('\n').pop() ?? '', 10)
       if (!Number.isFinite(peakKib)) throw new Error(`no peak RSS reported by ${method} for node ${args.join(' ')}`)
       return { peakKib, exitCode }

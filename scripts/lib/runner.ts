@@ -98,10 +98,11 @@ export async function runBundledAction(
 
 export function spawnNode(
   args: string[],
-  env: Record<string, string>
+  env: Record<string, string>,
+  node = process.execPath
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
