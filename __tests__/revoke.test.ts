@@ -64,6 +64,14 @@ describe('revoke an unknown API token', () => {
     expect(error).toContain('HTTP 404')
     expect(error).toContain('turso auth api-tokens list')
     expect(run.outputs).toEqual({})
+    expect(run.stdout).not.toContain('::debug::')
+  })
+
+  it('adds the stack as a ::debug:: line only when the runner has debug logging on', async () => {
+    const run = await runAction(revokeInputs('no-such-token'), { RUNNER_DEBUG: '1' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::debug::TursoApiError: Could not revoke the API token 'no-such-token'.*%0A {4}at /m)
+    expectNoLeaks(run, [emulator.apiToken])
   })
 })
 

@@ -42,7 +42,8 @@ export async function run(): Promise<void> {
     const message = redact(error instanceof Error ? error.message : String(error))
     report.failure = message
     core.setFailed(message)
-    if (error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
+    // The stack is for maintainers: printed only when the runner has debug logging on (RUNNER_DEBUG=1).
+    if (core.isDebug() && error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
   } finally {
     await http?.close()
     await writeSummary(report, Date.now() - startedAt)
