@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { apiEndpoint, isLoopbackHost, parseApiUrl } from '../src/parsers/api-url.js'
+import { splitHostAndPort } from '../src/parsers/host.js'
 import { InputError } from '../src/parsers/input-error.js'
 
 function rejection(value: string): InputError {
@@ -148,4 +149,21 @@ describe('apiEndpoint', () => {
   it('requires a leading slash', () => {
     expect(() => apiEndpoint(parseApiUrl('https://api.turso.tech'), 'v1/x')).toThrow(/must start with '\/'/)
   })
+})
+
+describe('splitHostAndPort (database Hostname as Turso reports it)', () => {
+  it.each([
+    ['my-db-my-org.turso.io', { host: 'my-db-my-org.turso.io' }],
+    ['127.0.0.1:8080', { host: '127.0.0.1', port: 8080 }],
+    ['[::1]:443', { host: '[::1]', port: 443 }]
+  ])('%j splits', (value, expected) => {
+    expect(splitHostAndPort(value)).toEqual(expected)
+  })
+
+  it.each(['', 'https://db.turso.io', 'db.turso.io/path', 'user@db.turso.io', 'db.turso.io:0', 'db.turso.io:65536', 'db turso.io', '-db.turso.io', 'db.turso.io\n'])(
+    '%j is refused',
+    (value) => {
+      expect(splitHostAndPort(value)).toBeUndefined()
+    }
+  )
 })

@@ -19,6 +19,8 @@ var http_client = __webpack_require__(7772);
 var retry_policy = __webpack_require__(7593);
 // EXTERNAL MODULE: ./src/parsers/api-url.ts
 var api_url = __webpack_require__(8568);
+// EXTERNAL MODULE: ./src/parsers/host.ts
+var parsers_host = __webpack_require__(3544);
 ;// CONCATENATED MODULE: ./src/verify/errors.ts
 /**
  * The one error type token verification throws. Its message says what failed and
@@ -79,8 +81,7 @@ function sanitizeServerText(text, token, maxLength) {
 
 
 
-// A DNS name / IPv4 address, or a bracketed IPv6 address, then an optional port.
-const HOST_AND_PORT = /^(?<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?<port>\d{1,5}))?$/;
+
 /** `https://<hostname>`, or `http://<hostname>` for a loopback host (the emulator). Throws on anything but `host[:port]`. */
 function databaseBaseUrl(hostname, token = '') {
     const reject = (problem) => {
@@ -98,13 +99,13 @@ function databaseBaseUrl(hostname, token = '') {
         return reject('must not contain "/"');
     if (hostname.includes('@'))
         return reject('must not contain "@"');
-    const match = HOST_AND_PORT.exec(hostname);
-    const host = match?.groups?.host;
-    if (host === undefined)
-        return reject('is not of the form host or host:port');
-    const port = match?.groups?.port;
-    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    const split = (0,parsers_host/* splitHostAndPort */.r)(hostname);
+    if (split === undefined && /:\d+$/.test(hostname) && (0,parsers_host/* splitHostAndPort */.r)(hostname.replace(/:\d+$/, '')) !== undefined) {
         return reject('has a port outside 1-65535');
+    }
+    if (split === undefined)
+        return reject('is not of the form host or host:port');
+    const { host } = split;
     // The same loopback rule as api-url (127.0.0.0/8, localhost, [::1]); it takes the host without the port.
     const scheme = (0,api_url/* isLoopbackHost */.cW)(host) ? 'http' : 'https';
     let parsed;

@@ -1,5 +1,4 @@
 import type { Delivery } from '../inputs.js'
-import { expiresAtFromJwt } from '../parsers/jwt.js'
 import type { DatabaseInfo } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
@@ -21,8 +20,7 @@ export async function mintAndDeliver(
 ): Promise<void> {
   // The database lookup (for database-url) runs alongside the mint: one round trip instead of two.
   const lookup = target.kind === 'database' ? lookUpDatabase(context, target, knownDatabase) : undefined
-  const jwt = await context.turso.createToken(target, options)
-  const expiresAt = expiresAtFromJwt(jwt)
+  const { jwt, expiresAt } = await context.turso.createToken(target, options)
   context.setOutput('token', jwt)
   context.setOutput('expires-at', expiresAt === null ? '' : expiresAt.toISOString())
   const access = options.readOnly ? 'read-only' : 'full-access'

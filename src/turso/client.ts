@@ -1,5 +1,6 @@
 import { apiEndpoint } from '../parsers/api-url.js'
 import { NetworkError, type FailedAttempt, type HttpClient, type HttpResponse } from '../http/http-client.js'
+import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
 import { parseResourceName } from '../parsers/names.js'
 import { redact } from '../runner/secrets.js'
@@ -11,6 +12,12 @@ export interface DatabaseInfo {
   hostname: string
   /** The group whose signing key the database's tokens use; null for a database outside groups. */
   group: string | null
+}
+
+export interface MintedToken {
+  jwt: string
+  /** From the JWT's `exp` claim; null for a token that never expires. */
+  expiresAt: Date | null
 }
 
 export interface RevokeResult {
@@ -64,7 +71,7 @@ export class TursoClient {
     private readonly maskSecret: (value: string) => void
   ) {}
 
-  async createToken(target: TokenTarget, options: MintOptions): Promise<string> {
+  async createToken(target: TokenTarget, options: MintOptions): Promise<MintedToken> {
     const attempt: Attempt = {
       action: `create a token for ${describeTarget(target)}`,
       notFound: notFoundText(target)
@@ -78,13 +85,11 @@ export class TursoClient {
     // of the job's log. Either way it is refused below and never printed.
     if (jwt.length >= MIN_MASKED_LENGTH) this.maskSecret(jwt)
     try {
-      // Fail here, naming what was attempted, rather than later with a bare parser message.
-      expiresAtFromJwt(jwt)
+      return { jwt, expiresAt: expiresAtFromJwt(jwt) }
     } catch (error) {
       // The parser's messages never quote the token.
       throw new UnexpectedResponseError(attempt, `the jwt field is not a usable token (${(error as Error).message})`)
     }
-    return jwt
   }
 
   async rotate(target: TokenTarget): Promise<void> {
@@ -183,9 +188,8 @@ export class TursoClient {
 /** Shorter than any token Turso issues (a JWT runs to well over a hundred characters). */
 const MIN_MASKED_LENGTH = 8
 
-/** `host` or `host:port` as Turso reports a database's Hostname (a DNS name; `127.0.0.1:PORT` in the emulator). */
 function isHostAndPort(value: string): boolean {
-  return /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value)
+  return splitHostAndPort(value) !== undefined
 }
 
 function isPrintableTokenName(value: string): boolean {

@@ -4,11 +4,9 @@
  * is accepted, so a value can never smuggle in a path, credentials or another scheme.
  */
 import { isLoopbackHost } from '../parsers/api-url.js'
+import { splitHostAndPort } from '../parsers/host.js'
 import { TokenVerificationError } from './errors.js'
 import { sanitizeServerText } from './sanitize.js'
-
-// A DNS name / IPv4 address, or a bracketed IPv6 address, then an optional port.
-const HOST_AND_PORT = /^(?<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?<port>\d{1,5}))?$/
 
 /** `https://<hostname>`, or `http://<hostname>` for a loopback host (the emulator). Throws on anything but `host[:port]`. */
 export function databaseBaseUrl(hostname: string, token = ''): string {
@@ -27,11 +25,12 @@ export function databaseBaseUrl(hostname: string, token = ''): string {
   if (hostname.includes('/')) return reject('must not contain "/"')
   if (hostname.includes('@')) return reject('must not contain "@"')
 
-  const match = HOST_AND_PORT.exec(hostname)
-  const host = match?.groups?.host
-  if (host === undefined) return reject('is not of the form host or host:port')
-  const port = match?.groups?.port
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return reject('has a port outside 1-65535')
+  const split = splitHostAndPort(hostname)
+  if (split === undefined && /:\d+$/.test(hostname) && splitHostAndPort(hostname.replace(/:\d+$/, '')) !== undefined) {
+    return reject('has a port outside 1-65535')
+  }
+  if (split === undefined) return reject('is not of the form host or host:port')
+  const { host } = split
 
   // The same loopback rule as api-url (127.0.0.0/8, localhost, [::1]); it takes the host without the port.
   const scheme = isLoopbackHost(host) ? 'http' : 'https'
