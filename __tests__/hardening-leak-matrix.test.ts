@@ -5,25 +5,16 @@
  * the summary and annotations only on their own `::add-mask::` line, which comes first.
  * On top of the named secrets, anything shaped like a JWT outside a mask line counts as a leak.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect } from '@jest/globals'
 import type { Fault } from '../emulator/server.js'
 import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
 import { useEmulator } from './support/emulator.js'
-import { startFakeGitHub, type CannedResponse, type FakeGitHub } from './support/fake-github.js'
+import { useFakeGitHub, type CannedResponse } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
 const emulator = useEmulator()
-let github: FakeGitHub
-beforeAll(async () => {
-  github = await startFakeGitHub()
-})
-afterAll(async () => {
-  await github.close()
-})
-beforeEach(() => {
-  github.requests.length = 0
-})
+const github = useFakeGitHub()
 
 const MINT_PATH = '/v1/organizations/acme/databases/app-db/auth/tokens'
 const LOOKUP_PATH = '/v1/organizations/acme/databases/app-db'

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { describe, expect, it } from '@jest/globals'
+import { useFakeGitHub } from './support/fake-github.js'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
 const emulator = useEmulator()
-let github: FakeGitHub
-beforeAll(async () => {
-  github = await startFakeGitHub()
-})
-afterAll(async () => {
-  await github.close()
-})
-beforeEach(() => {
-  github.requests.length = 0
-})
+const github = useFakeGitHub()
 
 const apiCalls = (): string[] =>
   emulator.requests.filter((request) => request.target === 'api').map((request) => `${request.method} ${request.path}`)

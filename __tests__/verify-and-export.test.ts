@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Emulator } from '../emulator/server.js'
-import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { useFakeGitHub } from './support/fake-github.js'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
 const emulator = useEmulator()
-let github: FakeGitHub
-beforeAll(async () => {
-  github = await startFakeGitHub()
-})
-afterAll(async () => {
-  await github.close()
-})
-beforeEach(() => {
-  github.requests.length = 0
-})
+const github = useFakeGitHub()
 
 const MINT_PATH = '/v1/organizations/acme/databases/app-db/auth/tokens'
 

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
+import { useServer } from './lifecycle.js'
 
 const notFound = { status: 404, body: { message: 'Not Found' } }
 
@@ -193,4 +194,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
     }
   }
+}
+
+/** One fake GitHub per test file, with its request log cleared before each test. */
+export function useFakeGitHub(): FakeGitHub {
+  return useServer(() => startFakeGitHub(), (github) => {
+    github.requests.length = 0
+  })
 }
