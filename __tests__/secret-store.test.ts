@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from
 import sodium from 'libsodium-wrappers'
 import { storeSecret, GitHubSecretError, type SecretStoreOptions, type SecretTarget } from '../src/github/secret-store.js'
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { USER_AGENT } from '../src/version.js'
 
 // A value shaped like a minted Turso JWT; it must never show up in logs or errors.
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
@@ -70,7 +71,7 @@ describe('repository secret', () => {
     ])
     for (const request of github.requests) {
       expect(request.headers.authorization).toBe(`token ${github.token}`)
-      expect(request.headers['user-agent']).toMatch(/^turso-auth-token-action /)
+      expect(String(request.headers['user-agent']).startsWith(`${USER_AGENT} `)).toBe(true)
     }
     const body = github.requests[1]?.body as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(['encrypted_value', 'key_id'])

@@ -15,6 +15,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __webpack_require__(2413);
+// EXTERNAL MODULE: ./src/parsers/api-url.ts
+var api_url = __webpack_require__(8568);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __webpack_require__(311);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@noble/hashes/blake2.js + 4 modules
@@ -273,7 +277,8 @@ function scrub(message, ...secrets) {
 
 
 
-const USER_AGENT = 'turso-auth-token-action';
+
+
 /** Encrypts `value` with the target's public key and writes it as the secret `target.secretName`. */
 async function storeSecret(value, target, options) {
     (0,secret_target/* assertValidSecretTarget */.iL)(target);
@@ -287,7 +292,7 @@ async function storeSecret(value, target, options) {
         throw new secret_error/* GitHubSecretError */.C('github-token is required to write a GitHub secret.');
     }
     const baseUrl = resolveApiUrl(options.apiUrl);
-    const client = (0,github/* getOctokit */.Q)(options.githubToken, { baseUrl, userAgent: USER_AGENT });
+    const client = (0,github/* getOctokit */.Q)(options.githubToken, { baseUrl, userAgent: version/* USER_AGENT */._ });
     applyRequestPolicy(client, {
         retries: options.retries,
         timeoutMs: options.timeoutMs,
@@ -360,8 +365,7 @@ function resolveApiUrl(explicit) {
     if (url.username !== '' || url.password !== '') {
         throw new secret_error/* GitHubSecretError */.C('Refusing a GitHub API URL that contains credentials; pass the token as github-token.');
     }
-    const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,api_url/* isLoopbackHost */.cW)(url.hostname))) {
         throw new secret_error/* GitHubSecretError */.C(`Refusing GitHub API URL "${raw}": it must use https:// (http:// only for loopback hosts).`);
     }
     return raw.replace(/\/+$/, '');

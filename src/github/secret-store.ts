@@ -11,6 +11,8 @@
  *   PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}
  */
 import { getOctokit } from '@actions/github'
+import { isLoopbackHost } from '../parsers/api-url.js'
+import { USER_AGENT } from '../version.js'
 import { sealedBox } from './sealed-box.js'
 import { GitHubSecretError } from './secret-error.js'
 import {
@@ -39,8 +41,6 @@ export interface SecretStoreOptions {
   /** Info log; it is never given a secret. */
   log: (message: string) => void
 }
-
-const USER_AGENT = 'turso-auth-token-action'
 
 /** Encrypts `value` with the target's public key and writes it as the secret `target.secretName`. */
 export async function storeSecret(value: string, target: SecretTarget, options: SecretStoreOptions): Promise<void> {
@@ -139,8 +139,7 @@ function resolveApiUrl(explicit: string | undefined): string {
   if (url.username !== '' || url.password !== '') {
     throw new GitHubSecretError('Refusing a GitHub API URL that contains credentials; pass the token as github-token.')
   }
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new GitHubSecretError(`Refusing GitHub API URL "${raw}": it must use https:// (http:// only for loopback hosts).`)
   }
   return raw.replace(/\/+$/, '')

@@ -1,7 +1,7 @@
 import { EnvHttpProxyAgent, errors, interceptors, Pool, request, type Dispatcher } from 'undici'
 import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
 
-/** Turso answers in a few hundred bytes; anything near this is not an API answer. */
+/** Turso and libSQL answer these requests in a few hundred bytes; anything near this is not their answer. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024
 
 export interface HttpClientOptions {
@@ -158,7 +158,7 @@ export class HttpClient {
 function describeTransportError(error: unknown): string {
   const failure = error as { code?: string; message?: string; statusCode?: number; cause?: { code?: string } }
   if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return `the response was larger than ${MAX_RESPONSE_BYTES} bytes, which no Turso API answer is`
+    return `the response was larger than ${MAX_RESPONSE_BYTES} bytes, far more than any answer the action expects`
   }
   const code = failure.code ?? failure.cause?.code
   return describeFailure({ code, message: failure.message })
