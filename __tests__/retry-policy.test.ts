@@ -14,6 +14,7 @@ describe('retryAfterMs', () => {
     ['2', 2000],
     ['0', 0],
     [' 5 ', 5000],
+    ['1.5', 1500],
     ['Thu, 01 Jan 2026 00:00:03 GMT', 3000],
     ['Wed, 31 Dec 2025 00:00:00 GMT', 0]
   ])('reads %j as %d ms', (header, expected) => {

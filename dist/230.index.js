@@ -100,7 +100,10 @@ function concatBytes(first, second) {
 var secret_error = __webpack_require__(8192);
 // EXTERNAL MODULE: ./src/github/secret-target.ts
 var secret_target = __webpack_require__(4017);
+// EXTERNAL MODULE: ./src/http/retry-policy.ts
+var retry_policy = __webpack_require__(7593);
 ;// CONCATENATED MODULE: ./src/github/request-policy.ts
+
 /** A failure that has no usable HTTP answer: timeout, unreachable host, or a refused redirect. */
 class GitHubRequestFailure extends Error {
     kind;
@@ -137,7 +140,7 @@ function applyRequestPolicy(client, policy) {
             }
             if (!outcome.retryable || attempt >= attempts)
                 throw outcome.error;
-            const waitMs = outcome.retryAfterMs ?? backoffMs(policy.baseDelayMs, attempt);
+            const waitMs = outcome.retryAfterMs ?? (0,retry_policy/* backoffMs */.jo)(attempt, { baseDelayMs: policy.baseDelayMs, maxDelayMs: MAX_RETRY_AFTER_MS });
             policy.log(`GitHub API ${options.method} ${options.url}: ${outcome.reason}; ` +
                 `retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${attempts})`);
             await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -164,30 +167,16 @@ function classifyFailure(error, signal, timeoutMs) {
     const status = typeof shape.status === 'number' ? shape.status : 0;
     const wrapped = toError(error);
     const reason = `HTTP ${status} ${wrapped.message}`;
-    const retryAfterMs = parseRetryAfter(headers['retry-after']);
-    const secondaryRateLimit = status === 403 && retryAfterMs !== undefined;
+    const askedFor = typeof headers['retry-after'] === 'string' ? (0,retry_policy/* retryAfterMs */.Vs)(headers['retry-after']) : undefined;
+    const retryAfter = askedFor === undefined ? undefined : Math.min(askedFor, MAX_RETRY_AFTER_MS);
+    const secondaryRateLimit = status === 403 && retryAfter !== undefined;
     if (status === 408 || status === 429 || status >= 500 || secondaryRateLimit) {
-        return { error: wrapped, reason, retryable: true, retryAfterMs };
+        return { error: wrapped, reason, retryable: true, retryAfterMs: retryAfter };
     }
     return { error: wrapped, reason, retryable: false };
 }
 function toError(error) {
     return error instanceof Error ? error : new Error(String(error));
-}
-/** Retry-After is either delta-seconds or an HTTP date. */
-function parseRetryAfter(value) {
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    const delayMs = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-    if (Number.isNaN(delayMs))
-        return undefined;
-    return Math.min(Math.max(delayMs, 0), MAX_RETRY_AFTER_MS);
-}
-/** Exponential backoff with "equal jitter": half fixed, half random. */
-function backoffMs(baseDelayMs, attempt) {
-    const ceiling = baseDelayMs * 2 ** (attempt - 1);
-    return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 ;// CONCATENATED MODULE: ./src/github/failure-guidance.ts

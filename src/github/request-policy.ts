@@ -6,6 +6,7 @@
  * Authorization header is never replayed to another URL.
  */
 import type { getOctokit } from '@actions/github'
+import { backoffMs, retryAfterMs } from '../http/retry-policy.js'
 
 type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -55,7 +56,7 @@ export function applyRequestPolicy(client: GitHubClient, policy: RequestPolicy):
         outcome = classifyFailure(error, signal, policy.timeoutMs)
       }
       if (!outcome.retryable || attempt >= attempts) throw outcome.error
-      const waitMs = outcome.retryAfterMs ?? backoffMs(policy.baseDelayMs, attempt)
+      const waitMs = outcome.retryAfterMs ?? backoffMs(attempt, { baseDelayMs: policy.baseDelayMs, maxDelayMs: MAX_RETRY_AFTER_MS })
       policy.log(
         `GitHub API ${options.method} ${options.url}: ${outcome.reason}; ` +
           `retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${attempts})`
@@ -99,29 +100,15 @@ function classifyFailure(error: unknown, signal: AbortSignal, timeoutMs: number)
   const status = typeof shape.status === 'number' ? shape.status : 0
   const wrapped = toError(error)
   const reason = `HTTP ${status} ${wrapped.message}`
-  const retryAfterMs = parseRetryAfter(headers['retry-after'])
-  const secondaryRateLimit = status === 403 && retryAfterMs !== undefined
+  const askedFor = typeof headers['retry-after'] === 'string' ? retryAfterMs(headers['retry-after']) : undefined
+  const retryAfter = askedFor === undefined ? undefined : Math.min(askedFor, MAX_RETRY_AFTER_MS)
+  const secondaryRateLimit = status === 403 && retryAfter !== undefined
   if (status === 408 || status === 429 || status >= 500 || secondaryRateLimit) {
-    return { error: wrapped, reason, retryable: true, retryAfterMs }
+    return { error: wrapped, reason, retryable: true, retryAfterMs: retryAfter }
   }
   return { error: wrapped, reason, retryable: false }
 }
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
-}
-
-/** Retry-After is either delta-seconds or an HTTP date. */
-function parseRetryAfter(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined
-  const seconds = Number(value)
-  const delayMs = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
-  if (Number.isNaN(delayMs)) return undefined
-  return Math.min(Math.max(delayMs, 0), MAX_RETRY_AFTER_MS)
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random. */
-function backoffMs(baseDelayMs: number, attempt: number): number {
-  const ceiling = baseDelayMs * 2 ** (attempt - 1)
-  return ceiling / 2 + Math.random() * (ceiling / 2)
 }

@@ -50,7 +50,8 @@ export interface RetryEvent {
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header
   if (value === undefined || value.trim() === '') return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  // Delta-seconds; a decimal is not in the RFC but is read as seconds too, never as a date.
+  if (/^\d+(?:\.\d+)?$/.test(value.trim())) return Math.round(Number(value.trim()) * 1000)
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
