@@ -177,7 +177,7 @@ describe('a read-only token', () => {
     expect(error.status).toBe(403)
     expect(error.message).toContain('the token cannot write (HTTP 403)')
     expect(error.message).toContain("Current session doesn't not have Write permission to namespace default")
-    expect(error.message).toContain('read-only: false')
+    expect(error.message).toContain('requested as full-access but the database refuses its writes')
     expect(fake.requests.map((request) => request.body)).toEqual([READ_BODY, WRITE_BODY])
     expect([...fake.committedTables]).toEqual([])
   })

@@ -278,6 +278,9 @@ const WRITE_PROBE = [
     { sql: `CREATE TABLE IF NOT EXISTS "${WRITE_PROBE_TABLE}" ("x")`, wantRows: false },
     { sql: 'ROLLBACK', wantRows: false }
 ];
+/** The write probe runs only for tokens asked for as full-access, so a refusal means Turso minted less. */
+const CANNOT_WRITE_NEXT_STEP = 'The token was requested as full-access but the database refuses its writes: check that the API token may mint full-access tokens, ' +
+    'and that the database accepts schema changes (shared-schema child databases refuse them); set verify: false to skip the check.';
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'TRANSACTION_BUSY', 'TRANSACTION_TIMEOUT']);
 /** Builds errors whose every server-supplied part has been sanitized, with the URL and check filled in. */
 class FailureReporter {
@@ -305,7 +308,7 @@ function failOnHttpStatus(reporter, probe, response) {
     const extra = { status, error };
     const seen = describeStatus(response);
     if (status === 403 && probe.check === 'write') {
-        reporter.fail('write', `the token cannot write (${seen})`, 'Mint a full-access token (read-only: false), or do not ask for the write check.', extra);
+        reporter.fail('write', `the token cannot write (${seen})`, CANNOT_WRITE_NEXT_STEP, extra);
     }
     if (status === 401 || status === 403) {
         reporter.fail(probe.check, `the new token was rejected by the database (${seen})`, 'Check that the token was minted for this database or its group and was not invalidated by a later rotation.', extra);
@@ -367,7 +370,7 @@ async function checkWrite(options, baseUrl, reporter) {
         if (result.error.code !== undefined && BUSY_CODES.has(result.error.code)) {
             reporter.fail('write', `the write check could not take the write lock (${WRITE_PROBE[index].sql})`, 'Another writer holds the database; try again later.', { status: 200, error: result.error });
         }
-        reporter.fail('write', `the token cannot write (${WRITE_PROBE[index].sql} failed)`, 'Mint a full-access token (read-only: false), or do not ask for the write check.', {
+        reporter.fail('write', `the token cannot write (${WRITE_PROBE[index].sql} failed)`, CANNOT_WRITE_NEXT_STEP, {
             status: 200,
             error: result.error
         });

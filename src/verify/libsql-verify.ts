@@ -81,6 +81,11 @@ export const WRITE_PROBE = [
   { sql: 'ROLLBACK', wantRows: false }
 ] as const
 
+/** The write probe runs only for tokens asked for as full-access, so a refusal means Turso minted less. */
+const CANNOT_WRITE_NEXT_STEP =
+  'The token was requested as full-access but the database refuses its writes: check that the API token may mint full-access tokens, ' +
+  'and that the database accepts schema changes (shared-schema child databases refuse them); set verify: false to skip the check.'
+
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'TRANSACTION_BUSY', 'TRANSACTION_TIMEOUT'])
 
 interface Probe {
@@ -115,7 +120,7 @@ function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: Htt
   const extra = { status, error }
   const seen = describeStatus(response)
   if (status === 403 && probe.check === 'write') {
-    reporter.fail('write', `the token cannot write (${seen})`, 'Mint a full-access token (read-only: false), or do not ask for the write check.', extra)
+    reporter.fail('write', `the token cannot write (${seen})`, CANNOT_WRITE_NEXT_STEP, extra)
   }
   if (status === 401 || status === 403) {
     reporter.fail(
@@ -182,7 +187,7 @@ async function checkWrite(options: VerifyOptions, baseUrl: string, reporter: Fai
     if (result.error.code !== undefined && BUSY_CODES.has(result.error.code)) {
       reporter.fail('write', `the write check could not take the write lock (${WRITE_PROBE[index].sql})`, 'Another writer holds the database; try again later.', { status: 200, error: result.error })
     }
-    reporter.fail('write', `the token cannot write (${WRITE_PROBE[index].sql} failed)`, 'Mint a full-access token (read-only: false), or do not ask for the write check.', {
+    reporter.fail('write', `the token cannot write (${WRITE_PROBE[index].sql} failed)`, CANNOT_WRITE_NEXT_STEP, {
       status: 200,
       error: result.error
     })
