@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os'
 import { describe, expect, it } from '@jest/globals'
 import type { Emulator } from '../emulator/server.js'
 import { USER_AGENT } from '../src/version.js'
@@ -138,5 +139,14 @@ describe('create-token with dry-run', () => {
     expect(run.stdout).toContain('GET /v1/organizations/acme/databases/app-db')
     expect(run.summary).toContain('dry run')
     expectNoLeaks(run, [emulator.apiToken])
+  })
+})
+
+describe('create-token when the job summary cannot be written', () => {
+  it('warns and still succeeds: the summary is a report, not the work', async () => {
+    const run = await runAction(databaseInputs(), { GITHUB_STEP_SUMMARY: tmpdir() })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::warning::Could not write the job summary: /m)
+    expect(run.outputs.token).toBeDefined()
   })
 })

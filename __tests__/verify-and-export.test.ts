@@ -127,3 +127,25 @@ describe('rotate with verify, export-env and a secret', () => {
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
   })
 })
+
+describe('verify when the database cannot be looked up', () => {
+  it('fails saying the address is unknown, and exports nothing', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 500, times: 5 })
+    const run = await runAction(inputs({ retries: '0', 'export-env': 'true' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::warning::The token was minted, but database-url is empty/m)
+    expect(run.stdout).toMatch(/^::error::Could not verify the new token: the database lookup failed/m)
+    expect(libsqlRequests()).toEqual([])
+    expect(run.exported).toEqual({})
+  })
+})
+
+describe('verify a group token when the group has no database', () => {
+  it('fails naming the group, and exports nothing', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases', status: 200, body: '{"databases":[]}' })
+    const run = await runAction(inputs({ database: '', group: 'default', 'export-env': 'true' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Could not verify the new token: group 'default' has no database to run SELECT 1 on/m)
+    expect(run.exported).toEqual({})
+  })
+})

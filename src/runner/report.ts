@@ -16,10 +16,6 @@ export function newReport(operation: string): Report {
   return { operation, dryRun: false, facts: [] }
 }
 
-export function addFact(report: Report, label: string, value: string): void {
-  report.facts.push([label, value])
-}
-
 /** Markdown for `GITHUB_STEP_SUMMARY`: readable at a glance, one table, no secret. */
 export function renderSummary(report: Report, elapsedMs: number): string {
   const status = report.failure !== undefined ? '❌ failed' : report.dryRun ? '🧪 dry run, nothing sent' : '✅ done'

@@ -34,10 +34,6 @@ export class TursoNetworkError extends Error {
     )
     this.name = 'TursoNetworkError'
   }
-
-  get attempts(): number {
-    return this.networkError.attempts
-  }
 }
 
 /** Turso answered with something that is not the documented success body. */
