@@ -2,16 +2,9 @@ import { describe, it, expect } from '@jest/globals'
 import { apiEndpoint, isLoopbackHost, parseApiUrl } from '../src/parsers/api-url.js'
 import { splitHostAndPort } from '../src/parsers/host.js'
 import { InputError } from '../src/parsers/input-error.js'
+import { rejection } from './support/rejection.js'
 
-function rejection(value: string): InputError {
-  try {
-    parseApiUrl(value)
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be rejected`)
-}
+const rejectionOf = (value: string): InputError => rejection(() => parseApiUrl(value))
 
 describe('isLoopbackHost', () => {
   it.each<[string, boolean]>([
@@ -104,7 +97,7 @@ describe('parseApiUrl rejects', () => {
     ['https://api.turso.tech\\v1', /'\\'/],
     ['https://exa mple.com', /whitespace/]
   ])('%j', (value, reason) => {
-    const error = rejection(value)
+    const error = rejectionOf(value)
     expect(error.input).toBe('api-url')
     expect(error.message).toMatch(/^Input 'api-url' must be an https:\/\/ URL such as https:\/\/api\.turso\.tech \(http:\/\/ only for loopback hosts/)
     expect(error.message).toMatch(reason)
@@ -119,14 +112,14 @@ describe('parseApiUrl rejects', () => {
     'https://user:hunter2@api.turso.tech/ x', // fails for a space, still redacted
     'ftp://user:hunter2@api.turso.tech'
   ])('rejects credentials in %j without echoing them', (value) => {
-    const error = rejection(value)
+    const error = rejectionOf(value)
     expect(error.input).toBe('api-url')
     expect(error.message).not.toContain('hunter2')
     expect(error.message).toContain('<redacted>@')
   })
 
   it('says why credentials are refused', () => {
-    expect(rejection('https://u:p@api.turso.tech').message).toMatch(/remove the user name and password/)
+    expect(rejectionOf('https://u:p@api.turso.tech').message).toMatch(/remove the user name and password/)
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { parseExpiration, parseGoDuration } from '../src/parsers/duration.js'
 import { InputError } from '../src/parsers/input-error.js'
+import { rejection } from './support/rejection.js'
 
 const NS = 1n
 const US = 1_000n
@@ -12,15 +13,7 @@ const D = 24n * H
 const W = 7n * D
 const MAX_INT64 = (1n << 63n) - 1n
 
-function rejection(value: string): InputError {
-  try {
-    parseExpiration(value)
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error(`expected '${value}' to be rejected`)
-}
+const rejectionOf = (value: string): InputError => rejection(() => parseExpiration(value))
 
 describe('parseGoDuration mirrors go-str2duration v2 ParseDuration', () => {
   // Cases from go-str2duration v2.1.0 str2duration_test.go and Go's time.ParseDuration tests.
@@ -171,18 +164,18 @@ describe('parseExpiration', () => {
     ['106752d', /292 years/],
     ['2562048h', /292 years/]
   ])('rejects %j', (value, reason) => {
-    const error = rejection(value)
+    const error = rejectionOf(value)
     expect(error.input).toBe('expiration')
     expect(error.message).toMatch(/^Input 'expiration' must be a duration such as 30m, 12h, 7d, 1w2d6h3ns or 1\.5h, or 'never'; got '/)
     expect(error.message).toMatch(reason)
   })
 
   it('echoes a hostile value without newlines or raw control characters, truncated', () => {
-    const error = rejection(`1h\n::error::pwned${'x'.repeat(200)}`)
+    const error = rejectionOf(`1h\n::error::pwned${'x'.repeat(200)}`)
     expect(error.message).not.toMatch(/\n/)
     expect(error.message).toContain("got '1h\\n::error::pwned")
     expect(error.message).toContain('…')
     expect(error.message.length).toBeLessThan(300)
-    expect(rejection('\u001b[31m1h').message).toContain('\\x1b[31m1h')
+    expect(rejectionOf('\u001b[31m1h').message).toContain('\\x1b[31m1h')
   })
 })

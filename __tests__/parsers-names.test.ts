@@ -1,16 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
-import { InputError, hasControlCharacter } from '../src/parsers/input-error.js'
+import { hasControlCharacter } from '../src/parsers/input-error.js'
 import { parseNameList, parseResourceName, type ResourceKind } from '../src/parsers/names.js'
-
-function rejection(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
-}
+import { rejection } from './support/rejection.js'
 
 const RESOURCE_KINDS: Array<Exclude<ResourceKind, 'token-name'>> = ['database', 'group', 'organization']
 

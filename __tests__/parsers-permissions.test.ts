@@ -1,16 +1,9 @@
 import { describe, it, expect } from '@jest/globals'
 import { InputError, hasControlCharacter } from '../src/parsers/input-error.js'
 import { PERMISSION_ACTIONS, parsePermissions, type FineGrainedPermission } from '../src/parsers/permissions.js'
+import { rejection } from './support/rejection.js'
 
-function rejection(value: string): InputError {
-  try {
-    parsePermissions(value)
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be rejected`)
-}
+const rejectionOf = (value: string): InputError => rejection(() => parsePermissions(value))
 
 describe('parsePermissions accepts the CLI -p grammar, one rule per line', () => {
   it.each<[string, string, FineGrainedPermission[]]>([
@@ -77,7 +70,7 @@ describe('parsePermissions rejects', () => {
     ['a bidi override', '\u202eall:data_read', /control character/],
     ['a lone CR splits lines, leaving a bad one', 'all:data_read\rcomments', /line 2: missing ':'/]
   ])('%s', (_case, value, reason) => {
-    const error = rejection(value)
+    const error = rejectionOf(value)
     expect(error.input).toBe('permissions')
     expect(error.message).toMatch(/^Input 'permissions' must be one rule per line, '<table or all>:<action>\[,<action>\.\.\.\]' such as all:data_read or comments:data_add,data_update; got '/)
     expect(error.message).toMatch(reason)
@@ -85,7 +78,7 @@ describe('parsePermissions rejects', () => {
   })
 
   it('echoes only the offending line, truncated', () => {
-    const error = rejection(`first_table:data_read\n${'t'.repeat(100)}:nope`)
+    const error = rejectionOf(`first_table:data_read\n${'t'.repeat(100)}:nope`)
     expect(error.message).toContain(`got '${'t'.repeat(60)}…'`)
     expect(error.message).not.toContain('first_table')
   })

@@ -1,16 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { InputError } from '../src/parsers/input-error.js'
 import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds } from '../src/parsers/scalars.js'
-
-function rejection(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
-}
+import { rejection } from './support/rejection.js'
 
 describe('parseBoolean (the getBooleanInput spellings)', () => {
   it.each<[string, boolean]>([
