@@ -179,11 +179,14 @@ function toError(error) {
     return error instanceof Error ? error : new Error(String(error));
 }
 
+// EXTERNAL MODULE: ./src/runner/secrets.ts
+var runner_secrets = __webpack_require__(2995);
 ;// CONCATENATED MODULE: ./src/github/failure-guidance.ts
 /**
  * Turns a failed GitHub call into a message that says what GitHub answered
  * and what the user should do next (token, permissions, names, retry later).
  */
+
 
 /** Turns an Octokit/transport error into "what GitHub said. What to do next." */
 function explainFailure(error, target, retries) {
@@ -238,12 +241,7 @@ function guidanceFor(status, target, attempts) {
 }
 /** Defence in depth: no message leaves this module carrying the value or the token. */
 function scrub(message, ...secrets) {
-    let clean = message;
-    for (const secret of secrets) {
-        if (secret.length >= 6)
-            clean = clean.split(secret).join('***');
-    }
-    return clean;
+    return (0,runner_secrets/* replaceSecrets */.Et)(message, secrets.filter((secret) => secret.length >= 6));
 }
 
 ;// CONCATENATED MODULE: ./src/github/secret-store.ts

@@ -43,6 +43,8 @@ class TokenVerificationError extends Error {
     }
 }
 
+// EXTERNAL MODULE: ./src/runner/secrets.ts
+var secrets = __webpack_require__(2995);
 // EXTERNAL MODULE: ./src/turso/errors.ts
 var errors = __webpack_require__(1406);
 ;// CONCATENATED MODULE: ./src/verify/sanitize.ts
@@ -51,6 +53,7 @@ var errors = __webpack_require__(1406);
  * in a log line or an error message: the token is redacted first, then the project's
  * one log-text cleaner (`cleanForLog`) removes control characters and caps the length.
  */
+
 
 /** JWT segments shorter than this are too generic to be worth redacting. */
 const MIN_REDACTED_SEGMENT_LENGTH = 16;
@@ -61,12 +64,7 @@ const MIN_REDACTED_SEGMENT_LENGTH = 16;
 function redactToken(text, token) {
     if (token === '')
         return text;
-    const secrets = [token, ...token.split('.').filter((segment) => segment.length >= MIN_REDACTED_SEGMENT_LENGTH)];
-    let redacted = text;
-    for (const secret of secrets) {
-        redacted = redacted.split(secret).join('***');
-    }
-    return redacted;
+    return (0,secrets/* replaceSecrets */.Et)(text, [token, ...token.split('.').filter((segment) => segment.length >= MIN_REDACTED_SEGMENT_LENGTH)]);
 }
 function sanitizeServerText(text, token, maxLength) {
     return (0,errors/* cleanForLog */.Z4)(redactToken(text, token), maxLength);

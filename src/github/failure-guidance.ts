@@ -2,6 +2,7 @@
  * Turns a failed GitHub call into a message that says what GitHub answered
  * and what the user should do next (token, permissions, names, retry later).
  */
+import { replaceSecrets } from '../runner/secrets.js'
 import { GitHubRequestFailure } from './request-policy.js'
 import type { SecretTarget } from './secret-target.js'
 
@@ -72,9 +73,5 @@ function guidanceFor(status: number | undefined, target: SecretTarget, attempts:
 
 /** Defence in depth: no message leaves this module carrying the value or the token. */
 export function scrub(message: string, ...secrets: string[]): string {
-  let clean = message
-  for (const secret of secrets) {
-    if (secret.length >= 6) clean = clean.split(secret).join('***')
-  }
-  return clean
+  return replaceSecrets(message, secrets.filter((secret) => secret.length >= 6))
 }

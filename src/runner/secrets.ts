@@ -14,9 +14,13 @@ export function registerSecret(value: string): void {
 }
 
 export function redact(text: string): string {
+  return replaceSecrets(text, [...knownSecrets])
+}
+
+/** Replaces every occurrence of each value with `***`; longest first, so one containing another goes whole. */
+export function replaceSecrets(text: string, secrets: readonly string[]): string {
   let result = text
-  // Longest first, so a secret that contains another is replaced whole.
-  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
+  for (const secret of [...secrets].filter((value) => value !== '').sort((a, b) => b.length - a.length)) {
     result = result.split(secret).join('***')
   }
   return result

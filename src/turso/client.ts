@@ -3,7 +3,7 @@ import { NetworkError, type FailedAttempt, type HttpClient, type HttpResponse } 
 import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
 import { parseResourceName } from '../parsers/names.js'
-import { redact } from '../runner/secrets.js'
+import { redact, replaceSecrets } from '../runner/secrets.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
 import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
@@ -180,7 +180,7 @@ export class TursoClient {
     if (response.status === 200) return response
     // Redacted before apiErrorMessage shortens it: cut first, an echoed secret would lose its
     // tail, and the head that is left would no longer match the secret and be printed.
-    const text = redact(response.text.split(this.apiToken).join('***'))
+    const text = redact(replaceSecrets(response.text, [this.apiToken]))
     throw new TursoApiError(response.status, apiErrorMessage(text), attempt, response.attempts)
   }
 }

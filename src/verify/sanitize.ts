@@ -3,6 +3,7 @@
  * in a log line or an error message: the token is redacted first, then the project's
  * one log-text cleaner (`cleanForLog`) removes control characters and caps the length.
  */
+import { replaceSecrets } from '../runner/secrets.js'
 import { cleanForLog } from '../turso/errors.js'
 
 /** JWT segments shorter than this are too generic to be worth redacting. */
@@ -14,12 +15,7 @@ const MIN_REDACTED_SEGMENT_LENGTH = 16
  */
 export function redactToken(text: string, token: string): string {
   if (token === '') return text
-  const secrets = [token, ...token.split('.').filter((segment) => segment.length >= MIN_REDACTED_SEGMENT_LENGTH)]
-  let redacted = text
-  for (const secret of secrets) {
-    redacted = redacted.split(secret).join('***')
-  }
-  return redacted
+  return replaceSecrets(text, [token, ...token.split('.').filter((segment) => segment.length >= MIN_REDACTED_SEGMENT_LENGTH)])
 }
 
 export function sanitizeServerText(text: string, token: string, maxLength?: number): string {
