@@ -195,6 +195,8 @@ function isHostAndPort(value: string): boolean {
 }
 
 function isPrintableTokenName(value: string): boolean {
+  // Also one the server-text rule leaves untouched: `a%0A::warning::b` is a valid name, but not one to print.
+  if (serverText(value, Number.MAX_SAFE_INTEGER) !== value) return false
   try {
     return parseResourceName('token-name', value, 'token-name') === value
   } catch {
