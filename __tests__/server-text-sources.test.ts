@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { explainFailure } from '../src/github/failure-guidance.js'
 import { storeSecret } from '../src/github/secret-store.js'
+import { assertValidSecretTarget } from '../src/github/secret-target.js'
 import { HttpClient } from '../src/http/http-client.js'
 import { describeFailure } from '../src/http/retry-policy.js'
 import { renderSummary, newReport } from '../src/runner/report.js'
@@ -110,5 +111,20 @@ describe('the job summary', () => {
     expect(summary.replace(/\n/g, '')).not.toMatch(RAW_UNSAFE)
     expect(summary).not.toMatch(INJECTED_TEXT)
     expect(summary).toContain("| Target | group 'x : :stop-commands: :pwned : :set-env name=X: :pwned ' |")
+  })
+})
+
+describe('secret-environment (user input, same rule)', () => {
+  it.each(['prod\u202e', 'prod\u0085', 'prod\n::stop-commands::pwned'])('%j is refused and echoed with visible escapes', (environment) => {
+    const error = (() => {
+      try {
+        assertValidSecretTarget({ repository: 'octo-org/app', secretName: 'TOKEN', environment })
+      } catch (thrown) {
+        return thrown as Error
+      }
+      throw new Error('accepted')
+    })()
+    expect(error.message).toMatch(/^Invalid secret-environment "prod\\/)
+    expectPrintable(error.message)
   })
 })
