@@ -173,7 +173,7 @@ describe('parseExpiration', () => {
   it('echoes a hostile value without newlines or raw control characters, truncated', () => {
     const error = rejectionOf(`1h\n::error::pwned${'x'.repeat(200)}`)
     expect(error.message).not.toMatch(/\n/)
-    expect(error.message).toContain("got '1h\\n::error::pwned")
+    expect(error.message).toContain("got '1h\\n: :error: :pwned")
     expect(error.message).toContain('…')
     expect(error.message.length).toBeLessThan(300)
     expect(rejectionOf('\u001b[31m1h').message).toContain('\\x1b[31m1h')

@@ -32,7 +32,8 @@ describe('echoValue', () => {
     ['\u2066x\u2069', '\\u2066x\\u2069'],
     ['\ufeffbom', '\\ufeffbom'],
     ['né 名前 🔑', 'né 名前 🔑'],
-    ['%0A::error::x', '%0A::error::x'] // no newline, so no workflow command
+    ['%0A::error::x', '%0A: :error: :x'], // no newline; and the markers of a command are broken all the same
+    ['[::1]:8080', '[::1]:8080'] // one `::` cannot make a command, so an IPv6 address reads as itself
   ])('%j -> %j', (value, echoed) => {
     expect(echoValue(value)).toBe(echoed)
   })

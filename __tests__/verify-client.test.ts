@@ -295,7 +295,8 @@ describe('answers that are not a good pipeline response', () => {
     fake.script({ status: 400, body: `bad request for Bearer ${RW_TOKEN}\u001b[31m\r\n::error::injected ${'x'.repeat(500)}` })
 
     const error = await verifyFailure()
-    expect(error.message).toContain('bad request for Bearer *** [31m ::error::injected xxx')
+    // The markers of the injected command are broken too (`: :`), by the one server-text rule.
+    expect(error.message).toContain('bad request for Bearer *** [31m : :error: :injected xxx')
     expect(error.serverMessage).toMatch(/x…$/)
     expect(error.message).not.toMatch(/\p{Cc}/u)
     expect(error.serverMessage?.length).toBeLessThan(320)

@@ -9,6 +9,7 @@ import { revoke } from './operations/revoke.js'
 import { rotate } from './operations/rotate.js'
 import { newReport, renderSummary, type Report } from './runner/report.js'
 import { redact, registerSecret } from './runner/secrets.js'
+import { printableLine } from './runner/server-text.js'
 import { TursoClient } from './turso/client.js'
 import { describeTarget } from './turso/targets.js'
 import { USER_AGENT } from './version.js'
@@ -23,7 +24,7 @@ export async function run(): Promise<void> {
       readInput: (name) => core.getInput(name),
       env: process.env,
       maskSecret: registerSecret,
-      warn: (message) => core.warning(redact(message))
+      warn: (message) => core.warning(printable(message))
     })
     report.operation = config.operation
     if (config.dryRun) {
@@ -34,12 +35,12 @@ export async function run(): Promise<void> {
       timeoutMs: config.connection.timeoutMs,
       retries: config.connection.retries,
       userAgent: USER_AGENT,
-      log: (message) => core.info(redact(message))
+      log: (message) => core.info(printable(message))
     })
     const turso = new TursoClient(http, config.connection.apiUrl, config.connection.apiToken, registerSecret)
     await runOperation(config, operationContext(turso, http, config, report))
   } catch (error) {
-    const message = redact(error instanceof Error ? error.message : String(error))
+    const message = printable(error instanceof Error ? error.message : String(error))
     report.failure = message
     core.setFailed(message)
     // The stack is for maintainers: printed only when the runner has debug logging on (RUNNER_DEBUG=1).
@@ -61,15 +62,24 @@ async function runOperation(config: Config, context: OperationContext): Promise<
   }
 }
 
+/**
+ * Every message the action logs, last line of defence: secrets starred out, and whatever
+ * server text slipped past the sanitiser at its source kept on this one line, unable to start
+ * a workflow command. The action's own commands (masks, outputs) do not pass through here.
+ */
+function printable(message: string): string {
+  return printableLine(redact(message))
+}
+
 function operationContext(turso: TursoClient, http: HttpClient, config: Config, report: Report): OperationContext {
   return {
     turso,
     http,
     connection: config.connection,
     report,
-    info: (message) => core.info(redact(message)),
-    warning: (message) => core.warning(redact(message)),
-    notice: (message) => core.notice(redact(message)),
+    info: (message) => core.info(printable(message)),
+    warning: (message) => core.warning(printable(message)),
+    notice: (message) => core.notice(printable(message)),
     setOutput: (name, value) => core.setOutput(name, value),
     exportVariable: (name, value) => core.exportVariable(name, value)
   }

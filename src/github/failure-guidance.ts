@@ -2,7 +2,8 @@
  * Turns a failed GitHub call into a message that says what GitHub answered
  * and what the user should do next (token, permissions, names, retry later).
  */
-import { replaceSecrets } from '../runner/secrets.js'
+import { redact, replaceSecrets } from '../runner/secrets.js'
+import { serverText } from '../runner/server-text.js'
 import { GitHubRequestFailure } from './request-policy.js'
 import type { SecretTarget } from './secret-target.js'
 
@@ -36,12 +37,15 @@ export function explainFailure(error: unknown, target: SecretTarget, retries: nu
   }
   const status = typeof shape.status === 'number' ? shape.status : undefined
   const data = shape.response?.data
-  const gitHubMessage =
+  // GitHub's own words (or the transport's) are server text: printed only by the one rule,
+  // after known secrets are starred out (cut first, an echoed token could lose its tail and escape scrub).
+  const gitHubMessage = serverText(redact(
     typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
       ? (data as { message: string }).message
       : typeof shape.message === 'string'
         ? shape.message
         : String(error)
+  ))
   const said = status === undefined ? gitHubMessage : `${gitHubMessage} (HTTP ${status})`
   return { status, message: `${said}. ${guidanceFor(status, target, attempts)}`.trimEnd() }
 }

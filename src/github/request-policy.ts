@@ -7,6 +7,8 @@
  */
 import type { getOctokit } from '@actions/github'
 import { backoffMs, retryAfterMs } from '../http/retry-policy.js'
+import { redact } from '../runner/secrets.js'
+import { serverText } from '../runner/server-text.js'
 
 type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -50,7 +52,7 @@ export function applyRequestPolicy(client: GitHubClient, policy: RequestPolicy):
       try {
         const response = await request(options)
         if (response.status < 300 || response.status >= 400) return response
-        const location = typeof response.headers.location === 'string' ? response.headers.location : 'another URL'
+        const location = typeof response.headers.location === 'string' ? serverText(redact(response.headers.location), 200) : 'another URL'
         throw new GitHubRequestFailure('redirect', `GitHub redirected the request (HTTP ${response.status}) to ${location}`, response.status)
       } catch (error) {
         outcome = classifyFailure(error, signal, policy.timeoutMs)
@@ -94,12 +96,12 @@ function classifyFailure(error: unknown, signal: AbortSignal, timeoutMs: number)
     // Octokit reports fetch failures (DNS, refused connection, reset) as an
     // HttpError without a response; anything else is a bug, not a transient failure.
     if (shape.name !== 'HttpError') return { error: toError(error), reason: String(error), retryable: false }
-    const message = typeof shape.message === 'string' ? shape.message : 'network error'
+    const message = typeof shape.message === 'string' ? serverText(redact(shape.message)) : 'network error'
     return { error: new GitHubRequestFailure('network', message), reason: message, retryable: true }
   }
   const status = typeof shape.status === 'number' ? shape.status : 0
   const wrapped = toError(error)
-  const reason = `HTTP ${status} ${wrapped.message}`
+  const reason = `HTTP ${status} ${serverText(redact(wrapped.message))}`
   const askedFor = typeof headers['retry-after'] === 'string' ? retryAfterMs(headers['retry-after']) : undefined
   const retryAfter = askedFor === undefined ? undefined : Math.min(askedFor, MAX_RETRY_AFTER_MS)
   const secondaryRateLimit = status === 403 && retryAfter !== undefined

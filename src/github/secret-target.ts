@@ -2,6 +2,7 @@
  * Local validation of where a secret goes, so a typo fails before any request
  * is sent. Rules follow GitHub's "Naming your secrets" documentation.
  */
+import { escapeUnsafeCharacters, hasUnsafeCharacter } from '../runner/server-text.js'
 import { GitHubSecretError } from './secret-error.js'
 
 export interface SecretTarget {
@@ -19,8 +20,6 @@ export const MAX_SECRET_BYTES = 48 * 1024
 // repository names: letters, digits, `.`, `-`, `_`.
 const REPOSITORY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\/[A-Za-z0-9._-]{1,100}$/
 const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
 const MAX_ENVIRONMENT_NAME_LENGTH = 255
 
 /** Throws GitHubSecretError describing the first problem with `target`. */
@@ -46,9 +45,9 @@ export function assertValidSecretTarget(target: SecretTarget): void {
   }
   const environment = target.environment
   if (environment !== undefined) {
-    if (environment.trim() === '' || CONTROL_CHARACTERS.test(environment)) {
+    if (environment.trim() === '' || hasUnsafeCharacter(environment)) {
       throw new GitHubSecretError(
-        `Invalid secret-environment ${JSON.stringify(environment)}: give the name of an existing environment.`,
+        `Invalid secret-environment ${escapeUnsafeCharacters(JSON.stringify(environment))}: give the name of an existing environment.`,
         undefined,
         'secret-environment'
       )

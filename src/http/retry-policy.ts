@@ -1,4 +1,5 @@
 import type { RetryHandler } from 'undici'
+import { serverText } from '../runner/server-text.js'
 
 /** Status codes worth another attempt: the request may succeed if sent again later. */
 export const RETRYABLE_STATUS_CODES = [408, 429, 500, 502, 503, 504]
@@ -120,6 +121,7 @@ export function describeFailure(failure: RetryableFailure): string {
       return 'host not found'
     default:
       // undici's message says more than its code (e.g. "Proxy response (407) !== 200 when HTTP Tunneling").
-      return failure.message !== undefined && failure.message !== '' ? failure.message : (failure.code ?? 'network error')
+      // It can quote the far end (a certificate's names, a proxy's answer): printed by the server-text rule.
+      return failure.message !== undefined && failure.message !== '' ? serverText(failure.message) : (failure.code ?? 'network error')
   }
 }

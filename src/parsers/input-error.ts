@@ -1,3 +1,5 @@
+import { escapeUnsafeCharacters, hasUnsafeCharacter } from '../runner/server-text.js'
+
 /**
  * The error every input parser throws. `input` is the action input's name
  * (e.g. `expiration`) so the entry point can report which input to fix.
@@ -19,32 +21,17 @@ export const ECHO_LIMIT = 60
 // one into the wrong input: a JWT (base64url JSON header `eyJ…`) or a GitHub token.
 const SECRET_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?|\b(?:gh[opusr]_|github_pat_)[A-Za-z0-9_]+/g
 
-// C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: anything
-// that could start a new log line (and with it a `::workflow-command::`) or make
-// the echoed text read differently from what it is.
-const UNSAFE_CHARACTERS = '[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c\\ufeff]'
-const UNSAFE_CHARACTER_EVERYWHERE = new RegExp(UNSAFE_CHARACTERS, 'gu')
-const UNSAFE_CHARACTER_ANYWHERE = new RegExp(UNSAFE_CHARACTERS, 'u')
-
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-function escapeCharacter(character: string): string {
-  const named = NAMED_ESCAPES[character]
-  if (named !== undefined) return named
-  const code = character.codePointAt(0) ?? 0
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
-}
-
 /**
  * A rejected value made safe to print inside an error message: secret-looking
  * parts redacted, truncated to {@link ECHO_LIMIT} characters (never splitting a
- * surrogate pair), then control and bidi characters escaped as `\n`, `\x07`, `\u202e`.
+ * surrogate pair), then control and bidi characters escaped as `\n`, `\x07`, `\u202e` and
+ * workflow command markers broken, by the rule every printed foreign text follows.
  */
 export function echoValue(value: string): string {
   const redacted = value.replace(SECRET_LIKE, '<redacted>')
   const characters = Array.from(redacted)
   const shown = characters.length > ECHO_LIMIT ? `${characters.slice(0, ECHO_LIMIT).join('')}…` : redacted
-  return shown.replace(UNSAFE_CHARACTER_EVERYWHERE, escapeCharacter)
+  return escapeUnsafeCharacters(shown)
 }
 
 /**
@@ -58,5 +45,5 @@ export function invalidInput(input: string, accepted: string, value: string, rea
 
 /** True when the text holds a control, line-separator or bidi character ({@link echoValue} escapes these). */
 export function hasControlCharacter(value: string): boolean {
-  return UNSAFE_CHARACTER_ANYWHERE.test(value)
+  return hasUnsafeCharacter(value)
 }

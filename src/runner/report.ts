@@ -1,3 +1,5 @@
+import { printableLine } from './server-text.js'
+
 /**
  * What the run did, gathered as it happens, for the job summary. Holds no secret: only names,
  * times and yes/no facts.
@@ -29,6 +31,7 @@ export function renderSummary(report: Report, elapsedMs: number): string {
   return `### Turso auth token\n\n${table}${failure}`
 }
 
+/** One table cell: on one line by the server-text rule (whatever slipped into a fact), pipes escaped. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return printableLine(text).replace(/\|/g, '\\|')
 }

@@ -4,6 +4,7 @@ import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
 import { parseResourceName } from '../parsers/names.js'
 import { redact, replaceSecrets } from '../runner/secrets.js'
+import { serverText } from '../runner/server-text.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
 import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
@@ -115,8 +116,9 @@ export class TursoClient {
     }
     // It becomes the database-url output and is printed: only a bare host[:port] may pass.
     if (!isHostAndPort(hostname)) throw new UnexpectedResponseError(attempt, 'the answer\'s database.Hostname is not a host name')
-    const group = typeof record?.group === 'string' && record.group !== '' ? record.group : null
-    return { hostname, group }
+    // Printed in rotate's "every token of group '…'" line: made printable where it enters.
+    const group = typeof record?.group === 'string' ? serverText(record.group, 100) : ''
+    return { hostname, group: group === '' ? null : group }
   }
 
   /** Names of the databases in a group, for checking a group token against one of them. */
@@ -193,6 +195,8 @@ function isHostAndPort(value: string): boolean {
 }
 
 function isPrintableTokenName(value: string): boolean {
+  // Also one the server-text rule leaves untouched: `a%0A::warning::b` is a valid name, but not one to print.
+  if (serverText(value, Number.MAX_SAFE_INTEGER) !== value) return false
   try {
     return parseResourceName('token-name', value, 'token-name') === value
   } catch {

@@ -1,4 +1,5 @@
 import type { NetworkError } from '../http/http-client.js'
+import { SERVER_TEXT_LIMIT, serverText } from '../runner/server-text.js'
 
 /** What a failed call was trying to do, in words a person reads in the log. */
 export interface Attempt {
@@ -75,13 +76,10 @@ export function nextStep(status: number, attempt: Attempt): string {
   }
 }
 
-/** Longest stretch of Turso's message we print: enough for any real message, not for a flood. */
-const MAX_MESSAGE_LENGTH = 300
-
 /**
  * Turso's error text from a response body: `{"error": "..."}` per the API reference, but the
- * CLI types it loosely, so accept any JSON value and fall back to the raw text. Control
- * characters are dropped so a body cannot inject workflow commands or fake log lines.
+ * CLI types it loosely, so accept any JSON value and fall back to the raw text. It passes the
+ * one server-text rule, so a body cannot inject workflow commands or fake log lines.
  */
 export function apiErrorMessage(bodyText: string): string {
   let message = bodyText
@@ -94,13 +92,10 @@ export function apiErrorMessage(bodyText: string): string {
   } catch {
     // Not JSON (a proxy's HTML page, say): the raw text is still the best clue we have.
   }
-  return cleanForLog(message)
+  return serverText(message)
 }
 
-export function cleanForLog(text: string, maxLength = MAX_MESSAGE_LENGTH): string {
-  // C0/C1 controls, plus (as in the input parsers' echo) line/paragraph separators, bidi
-  // controls and BOM, which can make a log line read differently from what it holds.
-  // eslint-disable-next-line no-control-regex
-  const singleLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]+/g, ' ').trim()
-  return singleLine.length > maxLength ? `${singleLine.slice(0, maxLength)}…` : singleLine
+/** Kept for existing callers: the same as {@link serverText}. */
+export function cleanForLog(text: string, maxLength = SERVER_TEXT_LIMIT): string {
+  return serverText(text, maxLength)
 }

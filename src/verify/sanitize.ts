@@ -1,10 +1,11 @@
 /**
  * Makes text that came from a database server (or from a network error) safe to put
  * in a log line or an error message: the token is redacted first, then the project's
- * one log-text cleaner (`cleanForLog`) removes control characters and caps the length.
+ * one server-text rule (`serverText`) neutralises control characters and workflow command
+ * markers and caps the length.
  */
 import { replaceSecrets } from '../runner/secrets.js'
-import { cleanForLog } from '../turso/errors.js'
+import { serverText } from '../runner/server-text.js'
 
 /** JWT segments shorter than this are too generic to be worth redacting. */
 const MIN_REDACTED_SEGMENT_LENGTH = 16
@@ -19,5 +20,5 @@ export function redactToken(text: string, token: string): string {
 }
 
 export function sanitizeServerText(text: string, token: string, maxLength?: number): string {
-  return cleanForLog(redactToken(text, token), maxLength)
+  return serverText(redactToken(text, token), maxLength)
 }
