@@ -184,7 +184,8 @@ function checkSelectedRepositories(organization: string, repositories: readonly 
         `Input 'secret-repositories': ${echoValue(repository)} does not belong to organization ${organization}, and an organization secret can only be shared with the organization's own repositories.`
       )
     }
-    unique.set(repository.toLowerCase(), repository)
+    // GitHub names are case-insensitive: the first spelling of a repository wins.
+    if (!unique.has(repository.toLowerCase())) unique.set(repository.toLowerCase(), repository)
   }
   return [...unique.values()]
 }
