@@ -133,14 +133,14 @@ function assertCombination(target: SecretTarget, type: SecretType): void {
     if (visibility === 'selected' && !hasRepositories) {
       throw invalid(
         'secret-repositories',
-        `Input 'secret-repositories' is required with secret-visibility: selected: list the owner/name repositories of ${echoValue(target.organization)} ` +
+        `Input 'secret-repositories' is required with 'secret-visibility' selected: list the owner/name repositories of ${echoValue(target.organization)} ` +
           'that may read the secret (without them no repository could read it).'
       )
     }
     if (visibility !== 'selected' && hasRepositories) {
       throw invalid(
         'secret-repositories',
-        `Input 'secret-repositories' applies only with secret-visibility: selected (it is '${echoValue(visibility)}'): ` +
+        `Input 'secret-repositories' applies only with 'secret-visibility' selected (it is '${echoValue(visibility)}'): ` +
           'set secret-visibility: selected to share the secret with those repositories only, or remove secret-repositories.'
       )
     }
@@ -149,19 +149,19 @@ function assertCombination(target: SecretTarget, type: SecretType): void {
   if (target.visibility !== undefined && target.visibility !== 'private') {
     throw invalid(
       'secret-visibility',
-      `Input 'secret-visibility' applies only to organization secrets: set secret-organization, or remove secret-visibility (got '${echoValue(target.visibility)}').`
+      `Input 'secret-visibility' applies only to organization secrets: set 'secret-organization', or remove 'secret-visibility' (got '${echoValue(target.visibility)}').`
     )
   }
   if (hasRepositories) {
     throw invalid(
       'secret-repositories',
-      "Input 'secret-repositories' applies only to organization secrets: set secret-organization (with secret-visibility: selected), or remove secret-repositories."
+      "Input 'secret-repositories' applies only to organization secrets: set 'secret-organization' (with 'secret-visibility' selected), or remove 'secret-repositories'."
     )
   }
   if (type === 'dependabot' && target.environment !== undefined) {
     throw invalid(
       'secret-environment',
-      "Inputs 'secret-environment' and 'secret-type: dependabot' cannot be combined: GitHub has no Dependabot environment secrets. " +
+      "Inputs 'secret-environment' and 'secret-type' (dependabot) cannot be combined: GitHub has no Dependabot environment secrets. " +
         'Remove secret-environment to write a repository Dependabot secret, or use secret-type: actions.'
     )
   }

@@ -121,7 +121,7 @@ async function storeAsSecret(
     log: (message) => context.info(message)
   })
   await prepared.store(jwt)
-  context.info(`Stored the token in secret ${secret.secretName} (${prepared.location})`)
+  context.info(`Stored the token in secret ${secret.secretName} in ${prepared.location}`)
   context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${prepared.location}`])
 }
 
