@@ -216,7 +216,7 @@ describe('the error names the permission each destination needs', () => {
       'organization Dependabot',
       'dependabot-organization',
       { type: 'dependabot', organization: 'octo-org', secretName: 'T' },
-      ["an organization admin's token", 'organization permission "Dependabot secrets: Read and write"', 'permission-dependabot-secrets: write']
+      ["an organization admin's token", 'organization permission "Organization dependabot secrets: Read and write"', '`admin:org`']
     ]
   ])('%s', async (_label, scope, target, expected) => {
     github.deniedScopes.add(scope)

@@ -105,10 +105,13 @@ function missingPermission(scope: SecretScope): string {
         `(a GitHub App: permission-secrets: write and permission-environments: write), a classic token needs the \`repo\` scope. ${noGitHubToken}`
       )
     case 'organization': {
-      const permission = scope.type === 'dependabot' ? 'Dependabot secrets' : 'Secrets'
-      const app = scope.type === 'dependabot' ? 'permission-dependabot-secrets: write' : 'permission-organization-secrets: write'
+      // GitHub's names for the organization permissions: "Secrets" (organization_secrets) and
+      // "Organization dependabot secrets" (organization_dependabot_secrets).
+      const dependabot = scope.type === 'dependabot'
+      const permission = dependabot ? 'Organization dependabot secrets' : 'Secrets'
+      const app = dependabot ? 'the organization permission "Organization dependabot secrets: write"' : 'permission-organization-secrets: write'
       return (
-        `The github-token lacks permission to write ${scope.type === 'dependabot' ? 'Dependabot' : 'Actions'} secrets of organization ${scope.organization}: ` +
+        `The github-token lacks permission to write ${dependabot ? 'Dependabot' : 'Actions'} secrets of organization ${scope.organization}: ` +
         `writing organization secrets needs an organization admin's token (a fine-grained token owned by ${scope.organization} with the organization permission "${permission}: Read and write", ` +
         `or a classic token with the \`admin:org\` scope) or a GitHub App installed on the organization with ${app}. ${noGitHubToken}`
       )
