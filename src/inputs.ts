@@ -157,14 +157,11 @@ function readSecretTarget(readInput: ReadInput, env: NodeJS.ProcessEnv, secretNa
       .split(/[\n,]/u)
       .map((entry) => entry.trim())
       .filter((entry) => entry !== '')
-    const explicitRepository = readInput('secret-repository')
-    // GITHUB_REPOSITORY is the default home of repository secrets only; an organization secret has none.
+    const explicitRepository = readInput('secret-repository') || undefined
+    // GITHUB_REPOSITORY is the default home of repository secrets only; an organization secret
+    // has none, and an explicit secret-repository next to secret-organization is refused below.
     const repository =
-      organization !== undefined && explicitRepository === ''
-        ? undefined
-        : organization !== undefined
-          ? explicitRepository.trim()
-          : parseRepository(explicitRepository || env.GITHUB_REPOSITORY || '')
+      organization === undefined ? parseRepository(explicitRepository ?? env.GITHUB_REPOSITORY ?? '') : explicitRepository
     const environment = readInput('secret-environment') || undefined
     const secret: SecretTarget = { secretName, type, repository, environment, organization, visibility, selectedRepositories }
     resolveSecretScope(secret)
