@@ -182,6 +182,21 @@ describe('prepareSecret checks everything before there is a value', () => {
     expect(calls()).not.toContainEqual(expect.stringMatching(/^PUT /))
   })
 
+  it('a selected repository the token may not read (403) names the repository and the access it needs', async () => {
+    github.failNext(
+      { status: 200, body: { key_id: github.keys.organization.keyId, key: Buffer.from(github.keys.organization.keyPair.publicKey).toString('base64') } },
+      { status: 403, body: { message: 'Resource not accessible by integration' } }
+    )
+    const error = await failure(
+      prepareSecret({ organization: 'octo-org', visibility: 'selected', selectedRepositories: ['octo-org/api'], secretName: 'TURSO_TOKEN' }, options())
+    )
+    expect(error.status).toBe(403)
+    expect(error.message).toContain('looking up the ID of repository octo-org/api (secret-repositories) failed: Resource not accessible by integration (HTTP 403)')
+    expect(error.message).toContain('"Metadata: Read-only" on it')
+    expect(error.message).not.toContain('Secrets: Read and write')
+    expect(calls()).toEqual(['GET /orgs/octo-org/actions/secrets/public-key', 'GET /repos/octo-org/api'])
+  })
+
   it('an organization the token cannot reach fails in prepare, before any value', async () => {
     const error = await failure(prepareSecret({ organization: 'other-org', secretName: 'TURSO_TOKEN' }, options()))
     expect(error.status).toBe(404)

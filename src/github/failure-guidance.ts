@@ -50,17 +50,17 @@ export function explainFailure(error: unknown, scope: SecretScope, retries: numb
   return { status, message: `${said}. ${guidance}`.trimEnd() }
 }
 
+const REJECTED_TOKEN = 'The github-token was rejected: it is wrong, expired or revoked. Update the github-token input with a valid token.'
+
 function guidanceFor(status: number | undefined, scope: SecretScope, attempts: string): string {
-  if (status === 401) {
-    return 'The github-token was rejected: it is wrong, expired or revoked. Update the github-token input with a valid token.'
-  }
+  if (status === 401) return REJECTED_TOKEN
   if (status === 403 || status === 404) return `${notFoundHint(status, scope)}${missingPermission(scope)}`
   if (status === 422) return 'GitHub rejected the request; if the public key was just rotated, run the step again.'
   return transientGuidance(status, attempts)
 }
 
 function lookupGuidanceFor(status: number | undefined, repository: string, attempts: string): string {
-  if (status === 401) return guidanceFor(status, { kind: 'repository', type: 'actions', owner: '', repo: '' }, attempts)
+  if (status === 401) return REJECTED_TOKEN
   if (status === 403 || status === 404) {
     return (
       `Check that ${repository} (listed in secret-repositories) exists under that name; GitHub answers 404 for repositories ` +
