@@ -129,6 +129,24 @@ const matrix: Record<string, Row> = {
   'GitHub drops the connection': { inputs: { retries: '0' }, secret: 'valid-token', githubAnswers: [{ status: 0, dropConnection: true }], exitCode: 1 },
   'the secret repository does not exist': { inputs: { 'secret-repository': 'octo-org/gone' }, secret: 'valid-token', exitCode: 1 },
   'rotate, then storing fails (partial rotation)': { inputs: { operation: 'rotate' }, secret: 'wrong-token', exitCode: 1 },
+  'create-token, stored as an organization secret for selected repositories': {
+    inputs: { 'secret-repository': '', 'secret-organization': 'octo-org', 'secret-visibility': 'selected', 'secret-repositories': 'octo-org/app' },
+    secret: 'valid-token',
+    exitCode: 0
+  },
+  'create-token, stored as a Dependabot secret': { inputs: { 'secret-type': 'dependabot' }, secret: 'valid-token', exitCode: 0 },
+  'a selected repository GitHub does not know': {
+    inputs: { 'secret-repository': '', 'secret-organization': 'octo-org', 'secret-visibility': 'selected', 'secret-repositories': 'octo-org/gone' },
+    secret: 'valid-token',
+    exitCode: 1,
+    says: 'octo-org/gone'
+  },
+  'the GitHub token pasted into secret-repositories': {
+    inputs: { 'secret-repository': '', 'secret-organization': 'octo-org', 'secret-visibility': 'selected', 'secret-repositories': ({ githubToken }) => githubToken },
+    secret: 'valid-token',
+    exitCode: 1,
+    says: "'secret-repositories'"
+  },
 
   // The bundled action, as a child process.
   'dist: create-token with export and secret': { dist: true, inputs: { 'export-env': 'true' }, secret: 'valid-token', exitCode: 0 },

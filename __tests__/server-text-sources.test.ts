@@ -80,13 +80,14 @@ describe('transport errors can quote the far end (a certificate, a proxy): descr
 
 describe('GitHub', () => {
   const target = { repository: 'octo-org/app', secretName: 'TURSO_AUTH_TOKEN' }
+  const scope = { kind: 'repository', type: 'actions', owner: 'octo-org', repo: 'app' } as const
 
   it('explainFailure: GitHub’s message (or the transport’s) is printed by the rule', () => {
-    const fromBody = explainFailure({ status: 403, message: 'x', response: { data: { message: `Resource not accessible${HOSTILE}` } } }, target, 0)
+    const fromBody = explainFailure({ status: 403, message: 'x', response: { data: { message: `Resource not accessible${HOSTILE}` } } }, scope, 0)
     expect(fromBody.message).toContain('Resource not accessible : :stop-commands: :pwned')
     expectPrintable(fromBody.message)
-    expectPrintable(explainFailure({ message: `fetch failed${HOSTILE}` }, target, 0).message)
-    expectPrintable(explainFailure(`thrown text${HOSTILE}`, target, 0).message)
+    expectPrintable(explainFailure({ message: `fetch failed${HOSTILE}` }, scope, 0).message)
+    expectPrintable(explainFailure(`thrown text${HOSTILE}`, scope, 0).message)
   })
 
   it('a retry line and the final error of the secret store hold GitHub’s message only made printable', async () => {

@@ -1,5 +1,10 @@
 import { GitHubSecretError } from './github/secret-error.js'
-import { assertValidSecretTarget } from './github/secret-target.js'
+import {
+  parseSecretType,
+  parseSecretVisibility,
+  resolveSecretScope,
+  type SecretTarget
+} from './github/secret-target.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
@@ -16,10 +21,8 @@ export interface Connection {
   timeoutMs: number
 }
 
-export interface SecretDestination {
-  secretName: string
-  repository: string
-  environment?: string
+/** Where the minted token is stored (a checked {@link SecretTarget}) and the token that may write there. */
+export interface SecretDestination extends SecretTarget {
   githubToken: string
 }
 
@@ -77,7 +80,7 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   warnUnused(readInput, warn, operation, ['token-name'])
   const target = readTarget(readInput, operation)
   const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
-  const delivery = readDelivery(readInput, env, githubToken, target)
+  const delivery = readDelivery(readInput, env, githubToken, target, warn)
   if (!mintReplacement && (delivery.verify || delivery.exportEnv || delivery.secret !== undefined)) {
     const used = delivery.secret !== undefined ? 'secret-name' : delivery.verify ? 'verify' : 'export-env'
     throw new InputError(used, `Input '${used}' needs a minted token, but 'mint' is false: remove it or set mint: true`)
@@ -117,27 +120,67 @@ function readMintOptions(readInput: ReadInput): MintOptions {
   }
 }
 
-function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken: string, target: TokenTarget): Delivery {
+function readDelivery(
+  readInput: ReadInput,
+  env: NodeJS.ProcessEnv,
+  githubToken: string,
+  target: TokenTarget,
+  warn: (message: string) => void
+): Delivery {
   const verify = readBoolean(readInput, 'verify', false)
   if (verify && target.kind === 'group' && target.organization === null) {
     throw new InputError('verify', "Input 'verify' with a user-account group needs 'organization': the action finds a database of the group through the organization's database list; set organization to your username")
   }
   const exportEnv = readBoolean(readInput, 'export-env', false)
   const secretName = readInput('secret-name')
-  if (secretName === '') return { verify, exportEnv }
+  if (secretName === '') {
+    warnSecretInputsWithoutName(readInput, warn)
+    return { verify, exportEnv }
+  }
   if (githubToken === '') {
-    throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write Actions secrets (a fine-grained PAT with Secrets: read and write, or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
+    throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write secrets (see the README's table of permissions per destination: a fine-grained PAT or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
   }
-  const repository = parseRepository(readInput('secret-repository') || env.GITHUB_REPOSITORY || '')
-  const environment = readInput('secret-environment') || undefined
+  return { verify, exportEnv, secret: { ...readSecretTarget(readInput, env, secretName), githubToken } }
+}
+
+/**
+ * The secret-* inputs as a checked target. Every rule lives in src/github/secret-target.ts (the
+ * store applies the same ones); its errors are reported here as the input they concern.
+ */
+function readSecretTarget(readInput: ReadInput, env: NodeJS.ProcessEnv, secretName: string): SecretTarget {
   try {
-    assertValidSecretTarget({ repository, environment, secretName })
+    const type = parseSecretType(readInput('secret-type') || 'actions')
+    const organization = readInput('secret-organization').trim() || undefined
+    const visibilityText = readInput('secret-visibility')
+    const visibility = visibilityText === '' ? undefined : parseSecretVisibility(visibilityText)
+    const selectedRepositories = readInput('secret-repositories')
+      .split(/[\n,]/u)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+    const explicitRepository = readInput('secret-repository') || undefined
+    // GITHUB_REPOSITORY is the default home of repository secrets only; an organization secret
+    // has none, and an explicit secret-repository next to secret-organization is refused below.
+    const repository =
+      organization === undefined ? parseRepository(explicitRepository ?? env.GITHUB_REPOSITORY ?? '') : explicitRepository
+    const environment = readInput('secret-environment') || undefined
+    const secret: SecretTarget = { secretName, type, repository, environment, organization, visibility, selectedRepositories }
+    resolveSecretScope(secret)
+    return secret
   } catch (error) {
-    // The secret store's own rules (GitHub's naming rules), reported as the input they concern.
     if (!(error instanceof GitHubSecretError) || error.input === undefined) throw error
-    throw new InputError(error.input, `Input '${error.input}': ${error.message}`)
+    // Messages about combinations already name their inputs; the naming rules' say only what is wrong.
+    const message = /^Inputs? '/u.test(error.message) ? error.message : `Input '${error.input}': ${error.message}`
+    throw new InputError(error.input, message)
   }
-  return { verify, exportEnv, secret: { secretName, repository, environment, githubToken } }
+}
+
+const SECRET_DEFAULTS: Readonly<Record<string, string>> = { 'secret-visibility': 'private', 'secret-type': 'actions' }
+
+function warnSecretInputsWithoutName(readInput: ReadInput, warn: (message: string) => void): void {
+  for (const input of ['secret-repository', 'secret-environment', 'secret-organization', 'secret-visibility', 'secret-repositories', 'secret-type']) {
+    const value = readInput(input)
+    if (value !== '' && value !== SECRET_DEFAULTS[input]) warn(`Input '${input}' is ignored: no 'secret-name' is set, so no secret is written`)
+  }
 }
 
 function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {

@@ -1,4 +1,4 @@
-/** Raised for every failure to store a GitHub Actions secret; the message says what failed and what to do. */
+/** Raised for every failure to store a GitHub secret (any destination); the message says what failed and what to do. */
 export class GitHubSecretError extends Error {
   override readonly name = 'GitHubSecretError'
 

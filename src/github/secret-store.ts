@@ -1,31 +1,35 @@
 /**
- * Stores a value as a GitHub Actions secret (repository or environment):
- * read the target's public key, seal the value to it, PUT the ciphertext.
- * Loaded lazily by the action only when `secret-name` is set, so
- * @actions/github stays out of the other operations' start-up path.
+ * Stores a value as a GitHub secret in one of the five places GitHub keeps them: a repository's
+ * or an environment's Actions secrets, an organization's Actions secrets, and a repository's or
+ * an organization's Dependabot secrets. Two steps, so that everything that can fail runs before
+ * there is a value to lose: `prepareSecret` checks the destination locally, reads that
+ * destination's own public key and resolves `selected` repositories to IDs; `store` then seals
+ * the value to that key and PUTs it with the key's `key_id`.
+ * Loaded lazily by the action only when `secret-name` is set, so @actions/github stays out of
+ * the other operations' start-up path.
  *
- * REST endpoints (https://docs.github.com/rest/actions/secrets):
- *   GET /repos/{owner}/{repo}/actions/secrets/public-key
- *   PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}
+ * REST endpoints (https://docs.github.com/rest/actions/secrets, .../rest/dependabot/secrets):
+ *   GET /repos/{owner}/{repo}/{actions|dependabot}/secrets/public-key
+ *   PUT /repos/{owner}/{repo}/{actions|dependabot}/secrets/{secret_name}
  *   GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key
  *   PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}
+ *   GET /orgs/{org}/{actions|dependabot}/secrets/public-key
+ *   PUT /orgs/{org}/{actions|dependabot}/secrets/{secret_name}   (+ visibility, selected_repository_ids)
+ *   GET /repos/{owner}/{repo}                                     (a selected repository's id)
  */
 import { getOctokit } from '@actions/github'
 import { isLoopbackHost } from '../parsers/api-url.js'
 import { USER_AGENT } from '../version.js'
 import { sealedBox } from './sealed-box.js'
 import { GitHubSecretError } from './secret-error.js'
-import {
-  assertValidSecretTarget,
-  describeSecretLocation,
-  MAX_SECRET_BYTES,
-  type SecretTarget
-} from './secret-target.js'
+import { describeSecretLocation, MAX_SECRET_BYTES, resolveSecretScope, type SecretScope, type SecretTarget } from './secret-target.js'
 import { applyRequestPolicy } from './request-policy.js'
 import { explainFailure, scrub } from './failure-guidance.js'
 
 export { GitHubSecretError } from './secret-error.js'
-export type { SecretTarget } from './secret-target.js'
+export type { SecretScope, SecretTarget, SecretType, SecretVisibility } from './secret-target.js'
+
+type GitHubClient = ReturnType<typeof getOctokit>
 
 export interface SecretStoreOptions {
   /** Token allowed to write secrets; never logged. */
@@ -42,16 +46,23 @@ export interface SecretStoreOptions {
   log: (message: string) => void
 }
 
-/** Encrypts `value` with the target's public key and writes it as the secret `target.secretName`. */
-export async function storeSecret(value: string, target: SecretTarget, options: SecretStoreOptions): Promise<void> {
-  assertValidSecretTarget(target)
-  const valueBytes = new TextEncoder().encode(value)
-  if (valueBytes.length === 0) throw new GitHubSecretError('Refusing to store an empty value as a GitHub secret.')
-  if (valueBytes.length > MAX_SECRET_BYTES) {
-    throw new GitHubSecretError(`The value is ${valueBytes.length} bytes; GitHub secrets are limited to 48 KB.`)
-  }
+/** A destination whose checks have all passed: storing needs only the value. */
+export interface PreparedSecret {
+  /** Where the secret goes, for log lines and the summary (e.g. "organization acme (…)"). */
+  readonly location: string
+  /** Seals `value` to the destination's public key and writes it; throws GitHubSecretError. */
+  store(value: string): Promise<void>
+}
+
+/**
+ * Everything that can fail before a value exists: the target's local rules, the github-token's
+ * presence, the API URL, the destination's public key (proving the token can reach that secret
+ * store) and, for `selected` organization secrets, each repository's ID. Throws GitHubSecretError.
+ */
+export async function prepareSecret(target: SecretTarget, options: SecretStoreOptions): Promise<PreparedSecret> {
+  const scope = resolveSecretScope(target)
   if (options.githubToken === '') {
-    throw new GitHubSecretError('github-token is required to write a GitHub secret.')
+    throw new GitHubSecretError('github-token is required to write a GitHub secret.', undefined, 'github-token')
   }
   const baseUrl = resolveApiUrl(options.apiUrl)
   const client = getOctokit(options.githubToken, { baseUrl, userAgent: USER_AGENT })
@@ -61,56 +72,107 @@ export async function storeSecret(value: string, target: SecretTarget, options: 
     baseDelayMs: options.retryBaseDelayMs ?? 1000,
     log: options.log
   })
-
-  const [owner = '', repo = ''] = target.repository.split('/')
-  const location = describeSecretLocation(target)
-  const fail = (step: string, error: unknown): GitHubSecretError => {
-    const failure = explainFailure(error, target, options.retries)
-    return new GitHubSecretError(
-      scrub(`Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`, value, options.githubToken),
-      failure.status
-    )
+  const location = describeSecretLocation(scope)
+  const fail = (step: string, error: unknown, lookedUp?: string, value?: string): GitHubSecretError => {
+    const failure = explainFailure(error, scope, options.retries, lookedUp)
+    const message = `Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`
+    return new GitHubSecretError(scrub(message, options.githubToken, ...(value === undefined ? [] : [value])), failure.status)
   }
 
   let publicKey: PublicKey
   try {
-    const response =
-      target.environment === undefined
-        ? await client.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', { owner, repo })
-        : await client.request('GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key', {
-            owner,
-            repo,
-            environment_name: target.environment
-          })
-    publicKey = parsePublicKey(response.data)
+    publicKey = parsePublicKey((await client.request(`GET ${scopePath(scope)}/public-key`, scopeParameters(scope))).data)
   } catch (error) {
     throw fail('reading its public key failed', error)
   }
-
-  const encryptedValue = Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64')
-  let status: number
-  try {
-    const body = { encrypted_value: encryptedValue, key_id: publicKey.keyId }
-    const response =
-      target.environment === undefined
-        ? await client.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
-            owner,
-            repo,
-            secret_name: target.secretName,
-            ...body
-          })
-        : await client.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
-            owner,
-            repo,
-            environment_name: target.environment,
-            secret_name: target.secretName,
-            ...body
-          })
-    status = response.status
-  } catch (error) {
-    throw fail('writing the encrypted value failed', error)
+  const repositoryIds: number[] = []
+  if (scope.kind === 'organization') {
+    for (const repository of scope.selectedRepositories) {
+      try {
+        repositoryIds.push(await repositoryId(client, repository))
+      } catch (error) {
+        throw fail(`looking up the ID of repository ${repository} (secret-repositories) failed`, error, repository)
+      }
+    }
   }
-  options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
+
+  return {
+    location,
+    async store(value: string): Promise<void> {
+      const valueBytes = secretBytes(value)
+      const body: Record<string, unknown> = {
+        encrypted_value: Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64'),
+        key_id: publicKey.keyId
+      }
+      if (scope.kind === 'organization') {
+        body.visibility = scope.visibility
+        // GitHub accepts the list only with `selected`; sent there even when it equals the current one.
+        if (scope.visibility === 'selected') body.selected_repository_ids = repositoryIds
+      }
+      let status: number
+      try {
+        const response = await client.request(`PUT ${scopePath(scope)}/{secret_name}`, {
+          ...scopeParameters(scope),
+          secret_name: target.secretName,
+          ...body
+        })
+        status = response.status
+      } catch (error) {
+        throw fail('writing the encrypted value failed', error, undefined, value)
+      }
+      options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
+    }
+  }
+}
+
+/** Prepares and stores in one go: for callers that have the value before any check. */
+export async function storeSecret(value: string, target: SecretTarget, options: SecretStoreOptions): Promise<void> {
+  secretBytes(value)
+  const prepared = await prepareSecret(target, options)
+  await prepared.store(value)
+}
+
+/** The value as GitHub will hold it; refuses what GitHub would refuse. */
+function secretBytes(value: string): Uint8Array {
+  const bytes = new TextEncoder().encode(value)
+  if (bytes.length === 0) throw new GitHubSecretError('Refusing to store an empty value as a GitHub secret.')
+  if (bytes.length > MAX_SECRET_BYTES) {
+    throw new GitHubSecretError(`The value is ${bytes.length} bytes; GitHub secrets are limited to 48 KB.`)
+  }
+  return bytes
+}
+
+/** The route of the destination's secrets collection; Octokit percent-encodes each parameter as one segment. */
+function scopePath(scope: SecretScope): string {
+  switch (scope.kind) {
+    case 'repository':
+      return `/repos/{owner}/{repo}/${scope.type}/secrets`
+    case 'environment':
+      return '/repos/{owner}/{repo}/environments/{environment_name}/secrets'
+    case 'organization':
+      return `/orgs/{org}/${scope.type}/secrets`
+  }
+}
+
+function scopeParameters(scope: SecretScope): Record<string, string> {
+  switch (scope.kind) {
+    case 'repository':
+      return { owner: scope.owner, repo: scope.repo }
+    case 'environment':
+      return { owner: scope.owner, repo: scope.repo, environment_name: scope.environment }
+    case 'organization':
+      return { org: scope.organization }
+  }
+}
+
+async function repositoryId(client: GitHubClient, repository: string): Promise<number> {
+  const [owner = '', repo = ''] = repository.split('/')
+  const { data } = await client.request('GET /repos/{owner}/{repo}', { owner, repo })
+  const id: unknown = (data as { id?: unknown }).id
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw new Error('GitHub answered without a valid repository id')
+  }
+  return id
 }
 
 interface PublicKey {

@@ -112,20 +112,17 @@ async function storeAsSecret(
   jwt: string,
   secret: NonNullable<Delivery['secret']>
 ): Promise<void> {
-  const { storeSecret } = await import('../github/secret-store.js')
-  await storeSecret(
-    jwt,
-    { repository: secret.repository, environment: secret.environment, secretName: secret.secretName },
-    {
-      githubToken: secret.githubToken,
-      retries: context.connection.retries,
-      timeoutMs: context.connection.timeoutMs,
-      log: (message) => context.info(message)
-    }
-  )
-  const where = secret.environment === undefined ? secret.repository : `${secret.repository}, environment '${secret.environment}'`
-  context.info(`Stored the token in secret ${secret.secretName} (${where})`)
-  context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${where}`])
+  const { prepareSecret } = await import('../github/secret-store.js')
+  const { githubToken, ...target } = secret
+  const prepared = await prepareSecret(target, {
+    githubToken,
+    retries: context.connection.retries,
+    timeoutMs: context.connection.timeoutMs,
+    log: (message) => context.info(message)
+  })
+  await prepared.store(jwt)
+  context.info(`Stored the token in secret ${secret.secretName} in ${prepared.location}`)
+  context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${prepared.location}`])
 }
 
 function exportToJob(context: OperationContext, jwt: string, databaseUrl: string): void {

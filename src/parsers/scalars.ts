@@ -1,3 +1,4 @@
+import { repositoryProblem } from './github-names.js'
 import { invalidInput } from './input-error.js'
 
 // @actions/core getBooleanInput's lists: the YAML 1.2 core schema booleans.
@@ -55,27 +56,16 @@ export function parseOperation(value: string): Operation {
   throw invalidInput('operation', accepted, value, lower === undefined ? undefined : `write it in lowercase: ${lower}`)
 }
 
-// GitHub: an owner (user or organization) is 1 to 39 letters, digits or '-', not
-// starting with '-' (older accounts may have other hyphen placements, so those are
-// let through); a repository name is 1 to 100 letters, digits, '.', '_' or '-'.
-const OWNER = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/u
-const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/u
-
 /**
- * A GitHub repository as `owner/name` (the `secret-repository` input, whose
- * default is GITHUB_REPOSITORY). Returns it trimmed, case preserved.
+ * A GitHub repository as `owner/name` (the `secret-repository` input, whose default is
+ * GITHUB_REPOSITORY, and each entry of `secret-repositories`), checked with GitHub's naming
+ * rules (src/parsers/github-names.ts). Returns it trimmed, case preserved.
  */
-export function parseRepository(value: string): string {
+export function parseRepository(value: string, input = 'secret-repository'): string {
   const text = value.trim()
-  const fail = (reason?: string) => invalidInput('secret-repository', 'a GitHub repository as owner/name, such as octo-org/app', value, reason)
-  if (text === '') throw fail('it is empty and GITHUB_REPOSITORY is not set')
-  const parts = text.split('/')
-  if (parts.length !== 2) throw fail('expected exactly one /')
-  const [owner = '', name = ''] = parts
-  if (!OWNER.test(owner)) throw fail('the owner may hold only letters, digits and -, at most 39 characters')
-  if (!REPOSITORY_NAME.test(name) || name === '.' || name === '..') {
-    throw fail('the name may hold only letters, digits, ., _ and -, at most 100 characters')
-  }
-  if (name.toLowerCase().endsWith('.git')) throw fail(`leave out '.git': ${owner}/${name.slice(0, -4)}`)
-  return `${owner}/${name}`
+  const fail = (reason?: string) => invalidInput(input, 'a GitHub repository as owner/name, such as octo-org/app', value, reason)
+  if (text === '') throw fail(input === 'secret-repository' ? 'it is empty and GITHUB_REPOSITORY is not set' : 'it is empty')
+  const problem = repositoryProblem(text)
+  if (problem !== undefined) throw fail(problem)
+  return text
 }
