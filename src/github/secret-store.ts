@@ -42,14 +42,34 @@ export interface SecretStoreOptions {
   log: (message: string) => void
 }
 
+/** A secret target whose public key has been read: `store` seals a value to that key and PUTs it. */
+export interface PreparedSecret {
+  store(value: string): Promise<void>
+}
+
 /** Encrypts `value` with the target's public key and writes it as the secret `target.secretName`. */
 export async function storeSecret(value: string, target: SecretTarget, options: SecretStoreOptions): Promise<void> {
-  assertValidSecretTarget(target)
+  assertAcceptableValue(value)
+  await (await prepareSecret(target, options)).store(value)
+}
+
+/** GitHub's limits on a value, checked locally so a bad one sends nothing. */
+function assertAcceptableValue(value: string): Uint8Array {
   const valueBytes = new TextEncoder().encode(value)
   if (valueBytes.length === 0) throw new GitHubSecretError('Refusing to store an empty value as a GitHub secret.')
   if (valueBytes.length > MAX_SECRET_BYTES) {
     throw new GitHubSecretError(`The value is ${valueBytes.length} bytes; GitHub secrets are limited to 48 KB.`)
   }
+  return valueBytes
+}
+
+/**
+ * Everything that can fail before a value exists: the target's rules, the token, and reading the
+ * public key. A rotation calls this first, so a github-token that cannot read the key stops the
+ * step before any Turso token is invalidated; the key read here is the one the PUT uses.
+ */
+export async function prepareSecret(target: SecretTarget, options: SecretStoreOptions): Promise<PreparedSecret> {
+  assertValidSecretTarget(target)
   if (options.githubToken === '') {
     throw new GitHubSecretError('github-token is required to write a GitHub secret.')
   }
@@ -64,7 +84,7 @@ export async function storeSecret(value: string, target: SecretTarget, options: 
 
   const [owner = '', repo = ''] = target.repository.split('/')
   const location = describeSecretLocation(target)
-  const fail = (step: string, error: unknown): GitHubSecretError => {
+  const fail = (step: string, error: unknown, value = ''): GitHubSecretError => {
     const failure = explainFailure(error, target, options.retries)
     return new GitHubSecretError(
       scrub(`Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`, value, options.githubToken),
@@ -87,30 +107,35 @@ export async function storeSecret(value: string, target: SecretTarget, options: 
     throw fail('reading its public key failed', error)
   }
 
-  const encryptedValue = Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64')
-  let status: number
-  try {
-    const body = { encrypted_value: encryptedValue, key_id: publicKey.keyId }
-    const response =
-      target.environment === undefined
-        ? await client.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
-            owner,
-            repo,
-            secret_name: target.secretName,
-            ...body
-          })
-        : await client.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
-            owner,
-            repo,
-            environment_name: target.environment,
-            secret_name: target.secretName,
-            ...body
-          })
-    status = response.status
-  } catch (error) {
-    throw fail('writing the encrypted value failed', error)
+  return {
+    async store(value: string): Promise<void> {
+      const valueBytes = assertAcceptableValue(value)
+      const encryptedValue = Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64')
+      let status: number
+      try {
+        const body = { encrypted_value: encryptedValue, key_id: publicKey.keyId }
+        const response =
+          target.environment === undefined
+            ? await client.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
+                owner,
+                repo,
+                secret_name: target.secretName,
+                ...body
+              })
+            : await client.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
+                owner,
+                repo,
+                environment_name: target.environment,
+                secret_name: target.secretName,
+                ...body
+              })
+        status = response.status
+      } catch (error) {
+        throw fail('writing the encrypted value failed', error, value)
+      }
+      options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
+    }
   }
-  options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
 }
 
 interface PublicKey {
