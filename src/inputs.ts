@@ -5,7 +5,7 @@ import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
 import { parseNameList, parseResourceName } from './parsers/names.js'
 import { parsePermissions } from './parsers/permissions.js'
-import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds } from './parsers/scalars.js'
+import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds, parseVerifyTimeoutSeconds } from './parsers/scalars.js'
 import type { MintOptions, TokenTarget } from './turso/targets.js'
 
 /** Where and how to reach Turso. */
@@ -26,6 +26,8 @@ export interface SecretDestination {
 /** What happens to a minted token besides becoming the `token` output. */
 export interface Delivery {
   verify: boolean
+  /** How long `verify` keeps trying while the database is not ready (verify-timeout), in milliseconds. */
+  verifyTimeoutMs: number
   secret?: SecretDestination
   exportEnv: boolean
 }
@@ -122,9 +124,10 @@ function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken:
   if (verify && target.kind === 'group' && target.organization === null) {
     throw new InputError('verify', "Input 'verify' with a user-account group needs 'organization': the action finds a database of the group through the organization's database list; set organization to your username")
   }
+  const verifyTimeoutMs = parseVerifyTimeoutSeconds(readInput('verify-timeout') || '60') * 1000
   const exportEnv = readBoolean(readInput, 'export-env', false)
   const secretName = readInput('secret-name')
-  if (secretName === '') return { verify, exportEnv }
+  if (secretName === '') return { verify, verifyTimeoutMs, exportEnv }
   if (githubToken === '') {
     throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write Actions secrets (a fine-grained PAT with Secrets: read and write, or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
   }
@@ -137,7 +140,7 @@ function readDelivery(readInput: ReadInput, env: NodeJS.ProcessEnv, githubToken:
     if (!(error instanceof GitHubSecretError) || error.input === undefined) throw error
     throw new InputError(error.input, `Input '${error.input}': ${error.message}`)
   }
-  return { verify, exportEnv, secret: { secretName, repository, environment, githubToken } }
+  return { verify, verifyTimeoutMs, exportEnv, secret: { secretName, repository, environment, githubToken } }
 }
 
 function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {
