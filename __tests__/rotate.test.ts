@@ -121,17 +121,20 @@ describe('rotate and store the replacement as a GitHub secret', () => {
 })
 
 describe('rotate when the secret cannot be written', () => {
-  it('fails, keeps the minted token as a masked output, and says how to recover', async () => {
+  it('stops before rotating: nothing is invalidated, and the error says the old tokens still work', async () => {
+    const oldToken = await tokenBeforeRotation()
     const run = await runAction(
       rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': 'ghp_wrongTokenForTheFakeGitHub000000', 'secret-repository': 'octo-org/app' }),
       { GITHUB_API_URL: github.url }
     )
     expect(run.exitCode).toBe(1)
-    expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db'])
+    expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(true)
+    expect(run.outputs).toEqual({})
     const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
-    expect(error).toContain('The old tokens are already invalid')
+    expect(error).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, reading the public key of secret TURSO_AUTH_TOKEN with github-token failed: /)
     expect(error).toMatch(/github-token/i)
     expect(github.requests.map((request) => request.method)).toEqual(['GET'])
-    expectNoLeaks(run, [emulator.apiToken, run.outputs.token, 'ghp_wrongTokenForTheFakeGitHub000000'])
+    expectNoLeaks(run, [emulator.apiToken, oldToken, 'ghp_wrongTokenForTheFakeGitHub000000'])
   })
 })
