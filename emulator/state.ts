@@ -15,6 +15,8 @@ export interface GroupState {
   seed: SeedGroup
   /** Tokens are signed per group; rotation replaces this key, so older tokens stop verifying. */
   signingKey: SigningKey
+  /** When its tokens were last rotated (performance.now()), for the downtime that follows; see availability.ts. */
+  rotatedAt?: number
 }
 
 export interface DatabaseState {
@@ -23,6 +25,8 @@ export interface DatabaseState {
   group: GroupState
   /** `127.0.0.1:<port>` of this database's own loopback listener, set once it listens. */
   hostname: string
+  /** When it last answered and whether it is waking up (performance.now()); see availability.ts. */
+  activity: { lastActiveAt?: number; wakingSince?: number }
 }
 
 export type ApiTokenState = SeedApiToken
@@ -52,7 +56,7 @@ export class EmulatorState {
       for (const dbSeed of orgSeed.databases) {
         const group = organization.groups.get(dbSeed.group)
         if (group === undefined) throw new Error(`seed: unknown group ${dbSeed.group}`)
-        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '' })
+        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '', activity: {} })
       }
       this.organizations.set(organization.slug, organization)
     }
@@ -92,5 +96,6 @@ export class EmulatorState {
   /** Invalidates every token of the group (and so of each of its databases). */
   rotateGroup(group: GroupState): void {
     group.signingKey = generateSigningKey()
+    group.rotatedAt = performance.now()
   }
 }
