@@ -28,6 +28,11 @@ export interface EmulatorOptions {
   seed?: Seed
   /** Clock in epoch milliseconds (for token iat/exp and expiry checks); default Date.now. */
   now?: () => number
+  /**
+   * Monotonic milliseconds for the downtime and wake-up windows; default performance.now. A test
+   * that drives it (and the action's readiness clock) runs a 14 s downtime in no real time.
+   */
+  monotonicNow?: () => number
   /** Post-rotation downtime and idle wake-up of the databases; default: always available. */
   availability?: Availability
 }
@@ -91,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now
   const seed = options.seed ?? loadDefaultSeed()
   validateSeed(seed)
-  const state = new EmulatorState(seed)
+  const state = new EmulatorState(seed, options.monotonicNow)
   const faults = new FaultQueue()
   const libsql = new LibsqlEndpoint(now)
   const requests: RecordedRequest[] = []
@@ -265,15 +270,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const target = parseTarget(req.url)
     const headers = flattenHeaders(req)
     requests.push({ method, path: target.rawPath, query: target.query, headers, body, target: 'libsql', database: db.seed.name })
-    const waking = wakeUpOutage(availability, db.activity, performance.now())
+    const waking = wakeUpOutage(availability, db.activity, state.monotonicNow())
     if (waking.kind === 'hold') await delay(waking.ms)
     if (closed || res.destroyed) return
-    const outage = waking.kind === '503' ? waking : rotationOutage(availability, db.group.rotatedAt, performance.now())
+    const outage = waking.kind === '503' ? waking : rotationOutage(availability, db.group.rotatedAt, state.monotonicNow())
     if (outage.kind !== 'none' && outage.kind !== 'hold') {
       answerOutage(req, res, outage.kind)
       return
     }
-    db.activity.lastActiveAt = performance.now()
+    db.activity.lastActiveAt = state.monotonicNow()
     const fault = faults.take('libsql', method, target.decodedPath)
     await respond(req, res, fault, () => {
       const answer = libsql.handle(db, method, target.decodedPath, headers, body)

@@ -15,7 +15,7 @@ export interface GroupState {
   seed: SeedGroup
   /** Tokens are signed per group; rotation replaces this key, so older tokens stop verifying. */
   signingKey: SigningKey
-  /** When its tokens were last rotated (performance.now()), for the downtime that follows; see availability.ts. */
+  /** When its tokens were last rotated (EmulatorState.monotonicNow), for the downtime that follows; see availability.ts. */
   rotatedAt?: number
 }
 
@@ -25,7 +25,7 @@ export interface DatabaseState {
   group: GroupState
   /** `127.0.0.1:<port>` of this database's own loopback listener, set once it listens. */
   hostname: string
-  /** When it last answered and whether it is waking up (performance.now()); see availability.ts. */
+  /** When it last answered and whether it is waking up (EmulatorState.monotonicNow); see availability.ts. */
   activity: { lastActiveAt?: number; wakingSince?: number }
 }
 
@@ -39,7 +39,11 @@ export class EmulatorState {
   /** Live (non-revoked) Platform API tokens in creation order. */
   readonly apiTokens: ApiTokenState[]
 
-  constructor(seed: Seed) {
+  constructor(
+    seed: Seed,
+    /** Monotonic milliseconds for the downtime windows (availability.ts); injectable so tests need not wait. */
+    readonly monotonicNow: () => number = () => performance.now()
+  ) {
     this.username = seed.user.username
     this.apiTokens = seed.apiTokens.map((token) => ({ ...token }))
     for (const orgSeed of seed.organizations) {
@@ -96,6 +100,6 @@ export class EmulatorState {
   /** Invalidates every token of the group (and so of each of its databases). */
   rotateGroup(group: GroupState): void {
     group.signingKey = generateSigningKey()
-    group.rotatedAt = performance.now()
+    group.rotatedAt = this.monotonicNow()
   }
 }
