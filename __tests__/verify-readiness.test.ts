@@ -163,6 +163,25 @@ describe('without a rotation', () => {
   })
 })
 
+describe('retrying', () => {
+  it('is the loop\'s alone: each attempt sends once even when the client has retries, so waits follow verify-timeout', async () => {
+    fresh()
+    const retrying = new HttpClient({ timeoutMs: 2000, retries: 3, baseDelayMs: 1, userAgent: USER_AGENT, log: (line) => log.push(line) })
+    try {
+      emulator.addFault({ target: 'libsql', path: '/v2/pipeline', status: 503, times: 2 })
+      await verifyWhenReady(
+        { hostname: emulator.hostnameOf('app-db', 'acme'), token: await mint(), checkWrite: false, http: retrying, log: (line) => log.push(line) },
+        { timeoutMs: 60_000, afterRotation: false, clock, random: () => 0.5 }
+      )
+    } finally {
+      await retrying.close()
+    }
+    expect(log.filter((line) => line.startsWith('Attempt '))).toEqual([])
+    expect(waitLines()).toHaveLength(2)
+    expect(pipelineCalls()).toBe(3)
+  })
+})
+
 describe('notReadyReason', () => {
   const failure = (details: ConstructorParameters<typeof TokenVerificationError>[1]): TokenVerificationError => new TokenVerificationError('x', details)
   it.each<[string, ConstructorParameters<typeof TokenVerificationError>[1], boolean, string | undefined]>([

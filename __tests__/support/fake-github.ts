@@ -63,6 +63,8 @@ export interface FakeGitHub {
   decrypt(encryptedBase64: string): Promise<string>
   /** The next requests get these answers, in order, instead of normal handling. */
   failNext(...responses: CannedResponse[]): void
+  /** Awaited after a request is handled and before it is answered (e.g. to act right after a PUT). */
+  beforeAnswer?: (request: RecordedRequest) => Promise<void> | void
   close(): Promise<void>
 }
 
@@ -139,6 +141,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return
       }
       const answer = forced ?? route(recorded)
+      const hook = fake.beforeAnswer
       const send = (): void => {
         if (res.destroyed) return
         const headers = { ...(forced?.headers ?? {}) }
@@ -150,7 +153,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
             .end(JSON.stringify(answer.body))
         }
       }
-      if (forced?.delayMs) {
+      if (hook !== undefined) {
+        void Promise.resolve(hook(recorded)).then(send, send)
+      } else if (forced?.delayMs) {
         const timer = setTimeout(() => {
           pendingTimers.delete(timer)
           send()
@@ -164,7 +169,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
-  return {
+  const fake: FakeGitHub = {
     url: `http://127.0.0.1:${port}`,
     token,
     keyPair: { publicKey: repoKeys.publicKey, privateKey: repoKeys.privateKey },
@@ -194,11 +199,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
     }
   }
+  return fake
 }
 
 /** One fake GitHub per test file, with its request log cleared before each test. */
 export function useFakeGitHub(): FakeGitHub {
   return useServer(() => startFakeGitHub(), (github) => {
     github.requests.length = 0
+    github.beforeAnswer = undefined
   })
 }

@@ -63,6 +63,8 @@ export interface VerifyOptions {
   checkWrite: boolean
   /** The run's one HTTP client: its timeout, retries (logged), proxy and no-redirect rule apply here too. */
   http: HttpClient
+  /** Retries for each request; default: the client's (the `retries` input). */
+  retries?: number
   log: (message: string) => void
 }
 
@@ -160,7 +162,8 @@ async function runProbe(options: VerifyOptions, baseUrl: string, reporter: Failu
       method: 'POST',
       url: new URL(`${baseUrl}${PIPELINE_PATH}`),
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: pipelineRequestBody(probe.statements)
+      body: pipelineRequestBody(probe.statements),
+      retries: options.retries
     })
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error

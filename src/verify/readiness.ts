@@ -3,8 +3,10 @@
  * "a short downtime" (api-reference/databases/invalidate-tokens) and idle databases take a while
  * to answer their first query, so one failed `SELECT 1` right after minting proves little.
  * This keeps trying until `verify-timeout` while the failure says "not ready yet", and stops at
- * once when it says "this token is wrong". The HTTP client's own `retries` still apply inside
- * each attempt; this loop is the outer one, bounded by time rather than by count.
+ * once when it says "this token is wrong". Each attempt sends its requests once (no `retries`):
+ * this loop does the retrying, bounded by time rather than by count, so the step never waits
+ * much past verify-timeout (at most one `timeout` for an attempt already under way). `retries`
+ * keeps its meaning for every other request.
  */
 import { backoffMs } from '../http/retry-policy.js'
 import { cleanForLog } from '../turso/errors.js'
@@ -92,7 +94,7 @@ export async function verifyWhenReady(options: VerifyOptions, readiness: Readine
   const deadline = clock.now() + readiness.timeoutMs
   for (let attempt = 1; ; attempt++) {
     try {
-      return await verifyDatabaseToken(options)
+      return await verifyDatabaseToken({ ...options, retries: 0 })
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error
       const reason = notReadyReason(error, readiness.afterRotation)
