@@ -161,7 +161,7 @@ function unverifiedMessage(target: TokenTarget, delivery: Delivery, rotation: Ro
     `The new token is ${describeDelivery(delivery)}, but it is unverified: ${sentence(failure.message)} ` +
     `The old tokens were invalidated at ${rotation.rotatedAt}, so the replacement was delivered anyway rather than leaving a dead token in place. ` +
     `The database may still be completing the rotation ("a short downtime is required") or waking up: check its state with \`${show}\`, ` +
-    'then run SELECT 1 with the stored token (for example from a job that uses the secret). If it is still refused, ' +
+    `then run SELECT 1 with the new token${delivery.secret !== undefined ? ' (for example from a job that uses the secret)' : ''}. If it is still refused, ` +
     're-run this step with operation: create-token and the same inputs (do not rotate again).'
   )
 }
