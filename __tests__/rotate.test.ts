@@ -218,8 +218,8 @@ describe('create-token with a secret', () => {
   })
 })
 
-describe('PartialRotationError', () => {
-  it('ends the cause with a full stop before the recovery advice', async () => {
+describe('rotate when the secret write fails after the key was read', () => {
+  it('fails with PartialRotationError: the old tokens are invalid, the cause, then the recovery advice as its own sentence', async () => {
     // The key is read (before the rotation); the PUT after it is refused.
     github.failNext(
       { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } },
@@ -236,7 +236,7 @@ describe('PartialRotationError', () => {
   })
 })
 
-describe('sentence', () => {
+describe('sentence (joins a cause to the advice after it in PartialRotationError and PreflightError)', () => {
   it.each([
     ['the address is unknown', 'the address is unknown.'],
     ['Check the name.', 'Check the name.'],
