@@ -55,7 +55,8 @@ const catalogue: Record<string, Case> = {
     next: NEXT[401]
   },
   '401 wrong API token (rotate)': {
-    inputs: { operation: 'rotate', 'api-token': WRONG_TOKEN },
+    // mint: false, so the lookup is only a warning and the rotate request itself is refused.
+    inputs: { operation: 'rotate', mint: 'false', 'api-token': WRONG_TOKEN },
     attempted: `Could not invalidate the tokens of ${DB_APP}`,
     said: 'HTTP 401: Authentication required',
     next: NEXT[401]
@@ -115,8 +116,15 @@ const catalogue: Record<string, Case> = {
     next: "Check the name: group 'no-such-group' was not found in your user account (list them with `turso group list`)."
   },
   '404 unknown database on rotate': {
-    inputs: { operation: 'rotate', database: 'no-such-db' },
+    inputs: { operation: 'rotate', mint: 'false', database: 'no-such-db' },
     attempted: "Could not invalidate the tokens of database 'no-such-db' in organization 'acme'",
+    said: 'HTTP 404: could not find database with name no-such-db: record not found',
+    next: "Check the name: database 'no-such-db' was not found in organization 'acme'"
+  },
+  '404 unknown database on rotate, found by the check before it': {
+    inputs: { operation: 'rotate', database: 'no-such-db' },
+    attempted:
+      "Nothing was rotated: the old tokens still work. Before rotating, the database lookup (its address is needed for database-url, verify and export-env) failed: Could not look up database 'no-such-db' in organization 'acme'",
     said: 'HTTP 404: could not find database with name no-such-db: record not found',
     next: "Check the name: database 'no-such-db' was not found in organization 'acme'"
   },

@@ -59,8 +59,13 @@ describe('retryable answers are retried up to `retries` times, each attempt logg
 
   it('rotate retries its POST .../auth/rotate the same way', async () => {
     emulator.addFault({ method: 'POST', path: ROTATE_PATH, status: 503, headers: { 'retry-after': '0' } })
+    const before = Date.now()
     const run = await runAction(inputs({ operation: 'rotate', mint: 'false', retries: '1' }))
     expect(run.exitCode).toBe(0)
+    // The retried rotation succeeded, so its time is reported: an ISO-8601 UTC time within this run.
+    expect(run.outputs['rotated-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
+    expect(Date.parse(run.outputs['rotated-at'])).toBeLessThanOrEqual(Date.now())
     expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', `POST ${ROTATE_PATH}`, `POST ${ROTATE_PATH}`])
     expect(attemptLines(run.stdout)).toEqual([`Attempt 1 of 2: POST ${ROTATE_PATH} failed (HTTP 503); retrying in 0.0 s`])
   })

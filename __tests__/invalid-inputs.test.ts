@@ -36,6 +36,8 @@ const invalidInputs: Array<[string, Record<string, string>, string]> = [
   ['an absurdly long api-url', { 'api-url': `https://${'a'.repeat(10_000)}.example` }, 'api-url'],
   ['retries out of range', { retries: '100' }, 'retries'],
   ['a timeout that is not a number', { timeout: 'soon' }, 'timeout'],
+  ['a verify-timeout that is not a number', { verify: 'true', 'verify-timeout': '1m' }, 'verify-timeout'],
+  ['a rotate with a verify-timeout over an hour', { operation: 'rotate', verify: 'true', 'verify-timeout': '7200' }, 'verify-timeout'],
   ['secret-name without github-token', { 'secret-name': 'TURSO_TOKEN' }, 'github-token'],
   ['a secret name GitHub refuses', { 'secret-name': 'GITHUB_TOKEN_X', 'github-token': GITHUB_TOKEN, 'secret-repository': 'acme/app' }, 'secret-name'],
   ['a malformed secret repository', { 'secret-name': 'TURSO_TOKEN', 'github-token': GITHUB_TOKEN, 'secret-repository': 'not-a-repo' }, 'secret-repository'],

@@ -3,6 +3,7 @@ import { useFakeGitHub } from './support/fake-github.js'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { sentence } from '../src/operations/rotation-errors.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
@@ -121,17 +122,127 @@ describe('rotate and store the replacement as a GitHub secret', () => {
 })
 
 describe('rotate when the secret cannot be written', () => {
-  it('fails, keeps the minted token as a masked output, and says how to recover', async () => {
+  it('stops before rotating: nothing is invalidated, and the error says the old tokens still work', async () => {
+    const oldToken = await tokenBeforeRotation()
     const run = await runAction(
       rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': 'ghp_wrongTokenForTheFakeGitHub000000', 'secret-repository': 'octo-org/app' }),
       { GITHUB_API_URL: github.url }
     )
     expect(run.exitCode).toBe(1)
-    expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db'])
+    expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(true)
+    expect(run.outputs).toEqual({})
     const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
-    expect(error).toContain('The old tokens are already invalid')
+    expect(error).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, reading the public key of secret TURSO_AUTH_TOKEN with github-token failed: /)
     expect(error).toMatch(/github-token/i)
     expect(github.requests.map((request) => request.method)).toEqual(['GET'])
-    expectNoLeaks(run, [emulator.apiToken, run.outputs.token, 'ghp_wrongTokenForTheFakeGitHub000000'])
+    expectNoLeaks(run, [emulator.apiToken, oldToken, 'ghp_wrongTokenForTheFakeGitHub000000'])
+  })
+})
+
+describe('rotate checks what it can before the irreversible request', () => {
+  it('a group with verify: finds the database to verify on before rotating, and verifies there', async () => {
+    const run = await runAction(rotateInputs({ database: '', group: 'default', verify: 'true' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual([
+      'GET /v1/organizations/acme/databases',
+      'POST /v1/organizations/acme/groups/default/auth/rotate',
+      'POST /v1/organizations/acme/groups/default/auth/tokens'
+    ])
+    expect(emulator.requests.filter((request) => request.target === 'libsql').map((request) => request.database)).toEqual(['app-db', 'app-db'])
+    expect(run.stdout.indexOf("The group token is verified on the first database of group 'default'")).toBeLessThan(run.stdout.indexOf('Invalidated'))
+  })
+
+  it('a group with verify but no database: stops before rotating', async () => {
+    const old = await tokenBeforeRotation({ database: '', group: 'staging' })
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases', status: 200, body: '{"databases":[]}' })
+    const run = await runAction(rotateInputs({ database: '', group: 'staging', verify: 'true' }))
+    expect(run.exitCode).toBe(1)
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases'])
+    expect(run.stdout).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, finding a database of group 'staging' to verify the new token on failed: .*has no database/m)
+    expect(emulator.verifyDatabaseToken(old, 'staging-db', 'acme').valid).toBe(true)
+  })
+
+  it('attach-databases: looks up each entry in the organization before rotating', async () => {
+    const run = await runAction(rotateInputs({ 'attach-databases': 'analytics,staging-db' }))
+    expect(run.exitCode).toBe(0)
+    expect(apiCalls()).toEqual([
+      'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases/analytics',
+      'GET /v1/organizations/acme/databases/staging-db',
+      'POST /v1/organizations/acme/databases/app-db/auth/rotate',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens'
+    ])
+    expect(run.stdout).toContain("Checked before rotating: attach-databases 'analytics', 'staging-db' exist in organization 'acme'")
+  })
+
+  it('attach-databases with a user-account group: cannot be looked up, so it warns and rotates', async () => {
+    const run = await runAction(rotateInputs({ organization: '', database: '', group: 'default', 'attach-databases': 'notes' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::warning::attach-databases could not be checked before rotating: a user-account group has no organization.*Set organization to your username/m)
+    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
+  })
+
+  it('mint: false keeps the lookup a warning, since nothing needs the address', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 403, body: '{"error":"forbidden"}' })
+    const run = await runAction(rotateInputs({ mint: 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::warning::Could not look up the database before rotating, so its group is unknown/m)
+    expect(apiCalls()).toContain('POST /v1/organizations/acme/databases/app-db/auth/rotate')
+  })
+
+  it('dry-run lists the checks before the rotate request', async () => {
+    const run = await runAction(rotateInputs({ 'dry-run': 'true', 'attach-databases': 'analytics' }))
+    expect(run.exitCode).toBe(0)
+    expect(emulator.requests).toEqual([])
+    const planned = run.stdout.split('\n').filter((line) => line.startsWith('  '))
+    expect(planned.map((line) => line.trim().split('?')[0].split(' body')[0])).toEqual([
+      'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases/analytics',
+      'POST /v1/organizations/acme/databases/app-db/auth/rotate',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens'
+    ])
+  })
+})
+
+describe('create-token with a secret', () => {
+  it('reads the public key before minting: a github-token that cannot read it stops the step with nothing minted', async () => {
+    const run = await runAction(
+      rotateInputs({ operation: 'create-token', 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': 'ghp_wrongTokenForTheFakeGitHub000000', 'secret-repository': 'octo-org/app' }),
+      { GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(apiCalls()).toEqual([])
+    expect(run.outputs).toEqual({})
+    expect(run.stdout).toMatch(/^::error::Could not write secret TURSO_AUTH_TOKEN to .*reading its public key failed/m)
+  })
+})
+
+describe('rotate when the secret write fails after the key was read', () => {
+  it('fails with PartialRotationError: the old tokens are invalid, the cause, then the recovery advice as its own sentence', async () => {
+    // The key is read (before the rotation); the PUT after it is refused.
+    github.failNext(
+      { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } },
+      { status: 422, body: { message: 'Validation Failed' } }
+    )
+    const run = await runAction(
+      rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': github.token, 'secret-repository': 'octo-org/app' }),
+      { GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(1)
+    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    expect(error).toMatch(/^::error::The old tokens are already invalid .*but the replacement was not completed: Could not write secret TURSO_AUTH_TOKEN/)
+    expect(error).toMatch(/[.!?…] To recover, re-run this step with operation: create-token/)
+  })
+})
+
+describe('sentence (joins a cause to the advice after it in PartialRotationError and PreflightError)', () => {
+  it.each([
+    ['the address is unknown', 'the address is unknown.'],
+    ['Check the name.', 'Check the name.'],
+    ['Is it there?  ', 'Is it there?'],
+    ['cut short…', 'cut short…']
+  ])('%j -> %j, so two messages never run together', (text, expected) => {
+    expect(sentence(text)).toBe(expected)
   })
 })

@@ -91,7 +91,7 @@ describe('a full-access token, read check only', () => {
   it('sends one exact SELECT 1 pipeline and reports read access', async () => {
     const result = await verifyDatabaseToken(options())
 
-    expect(result).toEqual({ url: `http://${fake.hostname}`, read: true, write: 'skipped' })
+    expect(result).toEqual({ url: `http://${fake.hostname}`, write: 'skipped' })
     expect(fake.requests).toHaveLength(1)
     const [sent] = fake.requests
     expect(sent.method).toBe('POST')
@@ -122,7 +122,7 @@ describe('a full-access token with the write check', () => {
   it('sends BEGIN IMMEDIATE, CREATE TABLE, ROLLBACK in one pipeline and commits nothing', async () => {
     const result = await verifyDatabaseToken(options({ checkWrite: true }))
 
-    expect(result).toEqual({ url: `http://${fake.hostname}`, read: true, write: true })
+    expect(result).toEqual({ url: `http://${fake.hostname}`, write: true })
     expect(fake.requests.map((request) => request.body)).toEqual([READ_BODY, WRITE_BODY])
     expect(fake.requests[1].headers.authorization).toBe(`Bearer ${RW_TOKEN}`)
     expect([...fake.committedTables]).toEqual([])
@@ -167,7 +167,7 @@ describe('a full-access token with the write check', () => {
 
 describe('a read-only token', () => {
   it('passes the read check', async () => {
-    await expect(verifyDatabaseToken(options({ token: RO_TOKEN }))).resolves.toEqual({ url: `http://${fake.hostname}`, read: true, write: 'skipped' })
+    await expect(verifyDatabaseToken(options({ token: RO_TOKEN }))).resolves.toEqual({ url: `http://${fake.hostname}`, write: 'skipped' })
   })
 
   it('fails the write check with libsql-server\'s 403 and is not retried', async () => {
@@ -199,14 +199,14 @@ describe('retries', () => {
   it('retries a 503 (honouring Retry-After) and then succeeds', async () => {
     fake.script({ status: 503, body: 'upstream unavailable', headers: { 'retry-after': '0' } })
 
-    await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ read: true })
+    await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ url: `http://${fake.hostname}` })
     expect(fake.requests.map((request) => request.body)).toEqual([READ_BODY, READ_BODY])
     expect(everyLogLine).toContain('Attempt 1 of 3: POST /v2/pipeline failed (HTTP 503); retrying in 0.0 s')
   })
 
   it('retries a 429 and then succeeds', async () => {
     fake.script({ status: 429, body: '{"error":"Too many concurrent requests"}', headers: { 'retry-after': '0' } })
-    await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ read: true })
+    await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ url: `http://${fake.hostname}` })
     expect(fake.requests).toHaveLength(2)
   })
 

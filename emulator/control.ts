@@ -2,6 +2,7 @@
  * `/_emulator/...` control routes on the API listener, for child processes and demos. Not part
  * of Turso; no auth; never recorded and never faulted.
  */
+import { validateAvailability, type Availability } from './availability.js'
 import { validateFault, type Fault } from './faults.js'
 import type { RecordedRequest } from './server.js'
 
@@ -11,6 +12,7 @@ export interface ControlTarget {
   addFault(...faults: Fault[]): void
   clearFaults(): void
   pendingFaults(): number
+  setAvailability(availability: Availability): void
   verifyDatabaseToken(jwt: string, database: string, organization?: string): unknown
   databases(): { organization: string; name: string; group: string; DbId: string; hostname: string }[]
 }
@@ -43,6 +45,16 @@ export function handleControl(target: ControlTarget, method: string, path: strin
       }
       target.addFault(...faults)
       return { status: 200, json: { queued: faults.length, pending: target.pendingFaults() } }
+    }
+    case 'PUT /_emulator/availability': {
+      const parsed = parseJson(body)
+      if (!parsed.ok) return { status: 400, json: { error: 'body must be JSON: {"afterRotation"?: [{"mode","ms"}], "wakeUp"?: {"ms","idleAfterMs"?,"mode"?}}' } }
+      try {
+        target.setAvailability(validateAvailability(parsed.value))
+      } catch (e) {
+        return { status: 400, json: { error: (e as Error).message } }
+      }
+      return { status: 200, json: { availability: parsed.value } }
     }
     case 'DELETE /_emulator/faults':
       target.clearFaults()

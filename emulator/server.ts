@@ -5,6 +5,7 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { rotationOutage, validateAvailability, wakeUpOutage, type Availability } from './availability.js'
 import { handleControl } from './control.js'
 import { checkDatabaseToken, type Access } from './database-tokens.js'
 import { FaultQueue, isCannedResponse, type Fault } from './faults.js'
@@ -14,6 +15,7 @@ import { handlePlatformApi } from './platform-api.js'
 import { loadDefaultSeed, validateSeed, type Seed } from './seed.js'
 import { EmulatorState, type DatabaseState } from './state.js'
 
+export type { Availability, DowntimeMode, DowntimePhase, WakeUp } from './availability.js'
 export type { Fault } from './faults.js'
 export type { Seed, SeedApiToken, SeedDatabase, SeedGroup, SeedOrganization } from './seed.js'
 
@@ -26,6 +28,13 @@ export interface EmulatorOptions {
   seed?: Seed
   /** Clock in epoch milliseconds (for token iat/exp and expiry checks); default Date.now. */
   now?: () => number
+  /**
+   * Monotonic milliseconds for the downtime and wake-up windows; default performance.now. A test
+   * that drives it (and the action's readiness clock) runs a 14 s downtime in no real time.
+   */
+  monotonicNow?: () => number
+  /** Post-rotation downtime and idle wake-up of the databases; default: always available. */
+  availability?: Availability
 }
 
 export interface RecordedRequest {
@@ -55,6 +64,8 @@ export interface Emulator {
   /** Queued; the first matching fault with uses left is applied. */
   addFault(...faults: Fault[]): void
   clearFaults(): void
+  /** Replaces the downtime/wake-up configuration (`{}` turns both off); applies to the next request. */
+  setAvailability(availability: Availability): void
   /** Checks a database/group auth token as a libSQL server would, for a given database. */
   verifyDatabaseToken(jwt: string, database: string, organization?: string): TokenVerification
   /** What GET database reports as Hostname: `127.0.0.1:<port of that database's listener>`. */
@@ -85,13 +96,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now
   const seed = options.seed ?? loadDefaultSeed()
   validateSeed(seed)
-  const state = new EmulatorState(seed)
+  const state = new EmulatorState(seed, options.monotonicNow)
   const faults = new FaultQueue()
   const libsql = new LibsqlEndpoint(now)
   const requests: RecordedRequest[] = []
   const servers: Server[] = []
   const pendingDelays = new Set<() => void>()
   let closed = false
+  let availability = validateAvailability(options.availability ?? {})
 
   const firstToken = seed.apiTokens[0]
   if (firstToken === undefined) throw new Error('seed has no API token')
@@ -138,6 +150,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     real()
   }
 
+  /** A database that is down: the shapes are guesses, as Turso documents none (see availability.ts). */
+  function answerOutage(req: IncomingMessage, res: ServerResponse, mode: '503' | 'reset' | '401'): void {
+    if (mode === 'reset') {
+      req.socket.destroy()
+      return
+    }
+    const body =
+      mode === '401'
+        ? JSON.stringify({ error: 'Unauthorized: `The JWT is invalid`' })
+        : JSON.stringify({ error: 'Service Unavailable: the database is not ready' })
+    res.writeHead(mode === '401' ? 401 : 503, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })
+    res.end(body)
+  }
+
   function lookupDatabase(name: string, organization?: string): DatabaseState | string {
     const lookup = state.findDatabase(name, organization)
     if ('found' in lookup) return lookup.found
@@ -171,6 +197,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     addFault: (...added) => faults.add(...added),
     clearFaults: () => faults.clear(),
+    setAvailability: (next) => {
+      availability = validateAvailability(next)
+    },
     verifyDatabaseToken,
     hostnameOf(database, organization) {
       const db = lookupDatabase(database, organization)
@@ -199,6 +228,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addFault: emulator.addFault,
     clearFaults: emulator.clearFaults,
     pendingFaults: () => faults.size,
+    setAvailability: emulator.setAvailability,
     verifyDatabaseToken,
     databases: () =>
       state.allDatabases().map((db) => ({
@@ -240,6 +270,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const target = parseTarget(req.url)
     const headers = flattenHeaders(req)
     requests.push({ method, path: target.rawPath, query: target.query, headers, body, target: 'libsql', database: db.seed.name })
+    const waking = wakeUpOutage(availability, db.activity, state.monotonicNow())
+    if (waking.kind === 'hold') await delay(waking.ms)
+    if (closed || res.destroyed) return
+    const outage = waking.kind === '503' ? waking : rotationOutage(availability, db.group.rotatedAt, state.monotonicNow())
+    if (outage.kind !== 'none' && outage.kind !== 'hold') {
+      answerOutage(req, res, outage.kind)
+      return
+    }
+    db.activity.lastActiveAt = state.monotonicNow()
     const fault = faults.take('libsql', method, target.decodedPath)
     await respond(req, res, fault, () => {
       const answer = libsql.handle(db, method, target.decodedPath, headers, body)

@@ -15,6 +15,8 @@ export interface GroupState {
   seed: SeedGroup
   /** Tokens are signed per group; rotation replaces this key, so older tokens stop verifying. */
   signingKey: SigningKey
+  /** When its tokens were last rotated (EmulatorState.monotonicNow), for the downtime that follows; see availability.ts. */
+  rotatedAt?: number
 }
 
 export interface DatabaseState {
@@ -23,6 +25,8 @@ export interface DatabaseState {
   group: GroupState
   /** `127.0.0.1:<port>` of this database's own loopback listener, set once it listens. */
   hostname: string
+  /** When it last answered and whether it is waking up (EmulatorState.monotonicNow); see availability.ts. */
+  activity: { lastActiveAt?: number; wakingSince?: number }
 }
 
 export type ApiTokenState = SeedApiToken
@@ -35,7 +39,11 @@ export class EmulatorState {
   /** Live (non-revoked) Platform API tokens in creation order. */
   readonly apiTokens: ApiTokenState[]
 
-  constructor(seed: Seed) {
+  constructor(
+    seed: Seed,
+    /** Monotonic milliseconds for the downtime windows (availability.ts); injectable so tests need not wait. */
+    readonly monotonicNow: () => number = () => performance.now()
+  ) {
     this.username = seed.user.username
     this.apiTokens = seed.apiTokens.map((token) => ({ ...token }))
     for (const orgSeed of seed.organizations) {
@@ -52,7 +60,7 @@ export class EmulatorState {
       for (const dbSeed of orgSeed.databases) {
         const group = organization.groups.get(dbSeed.group)
         if (group === undefined) throw new Error(`seed: unknown group ${dbSeed.group}`)
-        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '' })
+        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '', activity: {} })
       }
       this.organizations.set(organization.slug, organization)
     }
@@ -92,5 +100,6 @@ export class EmulatorState {
   /** Invalidates every token of the group (and so of each of its databases). */
   rotateGroup(group: GroupState): void {
     group.signingKey = generateSigningKey()
+    group.rotatedAt = this.monotonicNow()
   }
 }

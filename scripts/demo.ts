@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: the action end to end on the local Turso API emulator. Starts the emulator,
  * runs the bundled dist/index.js exactly as a GitHub runner would, shows the outputs (the token
- * masked), proves the token works, then rotates and shows the old token refused. Exits 0 only
- * when every check held, and leaves no process behind.
+ * masked), proves the token works, then rotates and shows the old token refused. The rotation
+ * meets a short downtime, as Turso documents one ("A short downtime is required to complete the
+ * changes"): the emulator answers 503, then 401 while the new key "propagates", and `verify`
+ * waits it out. Exits 0 only when every check held, and leaves no process behind.
  */
 import { startEmulator, type Emulator } from '../emulator/server.js'
 import { runBundledAction, type ActionRun } from './lib/runner.js'
@@ -48,9 +50,14 @@ async function main(): Promise<void> {
     check('the token appears nowhere in the log but its mask line', created.stdout.split(token).length === 2)
     check('the token verifies on the database', emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION).valid)
 
-    const rotated = await runBundledAction({ ...common, operation: 'rotate', expiration: '30d' }, env)
-    showRun(`rotate database '${DATABASE}' (invalidate every token, mint a replacement)`, rotated)
+    // After the rotation, the group's databases answer 503 for 1.2 s, then 401 for 2.5 s.
+    emulator.setAvailability({ afterRotation: [{ mode: '503', ms: 1200 }, { mode: '401', ms: 2500 }] })
+    const rotated = await runBundledAction({ ...common, operation: 'rotate', expiration: '30d', verify: 'true', 'export-env': 'true' }, env)
+    showRun(`rotate database '${DATABASE}' (invalidate every token, mint a replacement, verify through a 3.7 s downtime)`, rotated)
     check('the rotation succeeded', rotated.exitCode === 0)
+    const waits = rotated.stdout.split('\n').filter((line) => line.startsWith('Database not ready') || / failed \(HTTP 503\)/.test(line))
+    check(`verify waited out the downtime (${waits.length} wait(s) logged) before the token was exported`, waits.length > 0 && rotated.stdout.indexOf('Verified the new token') < rotated.stdout.indexOf('Exported'))
+    check('the exported token is the verified one', rotated.exported.TURSO_AUTH_TOKEN === rotated.outputs.token)
     const oldCheck = emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION)
     check(`the old token is refused now (${oldCheck.valid ? 'still valid!' : oldCheck.reason})`, !oldCheck.valid)
     check('the replacement token verifies', emulator.verifyDatabaseToken(rotated.outputs.token ?? '', DATABASE, ORGANIZATION).valid)

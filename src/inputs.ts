@@ -10,7 +10,7 @@ import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
 import { parseNameList, parseResourceName } from './parsers/names.js'
 import { parsePermissions } from './parsers/permissions.js'
-import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds } from './parsers/scalars.js'
+import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds, parseVerifyTimeoutSeconds } from './parsers/scalars.js'
 import type { MintOptions, TokenTarget } from './turso/targets.js'
 
 /** Where and how to reach Turso. */
@@ -29,6 +29,8 @@ export interface SecretDestination extends SecretTarget {
 /** What happens to a minted token besides becoming the `token` output. */
 export interface Delivery {
   verify: boolean
+  /** How long `verify` keeps trying while the database is not ready (verify-timeout), in milliseconds. */
+  verifyTimeoutMs: number
   secret?: SecretDestination
   exportEnv: boolean
 }
@@ -131,16 +133,17 @@ function readDelivery(
   if (verify && target.kind === 'group' && target.organization === null) {
     throw new InputError('verify', "Input 'verify' with a user-account group needs 'organization': the action finds a database of the group through the organization's database list; set organization to your username")
   }
+  const verifyTimeoutMs = parseVerifyTimeoutSeconds(readInput('verify-timeout') || '60') * 1000
   const exportEnv = readBoolean(readInput, 'export-env', false)
   const secretName = readInput('secret-name')
   if (secretName === '') {
     warnSecretInputsWithoutName(readInput, warn)
-    return { verify, exportEnv }
+    return { verify, verifyTimeoutMs, exportEnv }
   }
   if (githubToken === '') {
     throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write secrets (see the README's table of permissions per destination: a fine-grained PAT or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
   }
-  return { verify, exportEnv, secret: { ...readSecretTarget(readInput, env, secretName), githubToken } }
+  return { verify, verifyTimeoutMs, exportEnv, secret: { ...readSecretTarget(readInput, env, secretName), githubToken } }
 }
 
 /**

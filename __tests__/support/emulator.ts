@@ -6,5 +6,6 @@ export function useEmulator(): Emulator {
   return useServer(startEmulator, (emulator) => {
     emulator.clearRequests()
     emulator.clearFaults()
+    emulator.setAvailability({})
   })
 }

@@ -93,6 +93,8 @@ export interface FakeGitHub {
   decryptFor(scope: SecretScopeName, encryptedBase64: string): Promise<string>
   /** The next requests get these answers, in order, instead of normal handling. */
   failNext(...responses: CannedResponse[]): void
+  /** Awaited after a request is handled and before it is answered (e.g. to act right after a PUT). */
+  beforeAnswer?: (request: RecordedRequest) => Promise<void> | void
   close(): Promise<void>
 }
 
@@ -231,6 +233,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return
       }
       const answer = forced ?? route(recorded)
+      const hook = fake.beforeAnswer
       const send = (): void => {
         if (res.destroyed) return
         const headers = { ...(forced?.headers ?? {}) }
@@ -242,7 +245,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
             .end(JSON.stringify(answer.body))
         }
       }
-      if (forced?.delayMs) {
+      if (hook !== undefined) {
+        void Promise.resolve(hook(recorded)).then(send, send)
+      } else if (forced?.delayMs) {
         const timer = setTimeout(() => {
           pendingTimers.delete(timer)
           send()
@@ -259,7 +264,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const open = (keyPair: KeyPair, encryptedBase64: string): string =>
     sodium.to_string(sodium.crypto_box_seal_open(Buffer.from(encryptedBase64, 'base64'), keyPair.publicKey, keyPair.privateKey))
 
-  return {
+  const fake: FakeGitHub = {
     url: `http://127.0.0.1:${port}`,
     token,
     keyPair: keys.repository.keyPair,
@@ -295,6 +300,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
     }
   }
+  return fake
 }
 
 /** One fake GitHub per test file, with its request log cleared before each test. */
@@ -302,5 +308,6 @@ export function useFakeGitHub(): FakeGitHub {
   return useServer(() => startFakeGitHub(), (github) => {
     github.requests.length = 0
     github.deniedScopes.clear()
+    github.beforeAnswer = undefined
   })
 }

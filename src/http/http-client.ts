@@ -22,6 +22,8 @@ export interface HttpRequest {
   url: URL
   headers?: Record<string, string>
   body?: string
+  /** Overrides the client's retries for this request (verify's readiness loop does its own retrying). */
+  retries?: number
 }
 
 export interface HttpResponse {
@@ -98,7 +100,7 @@ export class HttpClient {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const failedAttempts: FailedAttempt[] = []
     const decide = undiciRetryDecision({
-      retries: this.options.retries,
+      retries: req.retries ?? this.options.retries,
       baseDelayMs: this.options.baseDelayMs ?? 1000,
       maxDelayMs: this.options.maxDelayMs ?? 30_000,
       random: this.options.random,

@@ -13,8 +13,13 @@ export function plannedRequests(config: Config): PlannedRequest[] {
       ? [{ method: 'GET', path: databasesPath(target.organization), query: { group: target.group } }]
       : []
   if (config.operation === 'create-token') return [createTokenRequest(target, config.mint), ...lookup, ...groupLookup]
-  const mint = config.mint === null ? [] : [createTokenRequest(target, config.mint), ...groupLookup]
-  return [...lookup, rotateRequest(target), ...mint]
+  if (config.mint === null) return [...lookup, rotateRequest(target)]
+  // Rotate checks everything it can before the irreversible request (see operations/rotate.ts).
+  const attached: PlannedRequest[] =
+    target.organization === null
+      ? []
+      : config.mint.attachDatabases.map((name) => ({ method: 'GET', path: databasePath(target.organization as string, name), query: {} }))
+  return [...lookup, ...groupLookup, ...attached, rotateRequest(target), createTokenRequest(target, config.mint)]
 }
 
 export function formatPlannedRequest(request: PlannedRequest): string {

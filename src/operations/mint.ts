@@ -1,25 +1,47 @@
-import type { Delivery } from '../inputs.js'
+import type { PreparedSecret } from '../github/secret-store.js'
+import { describeSecretLocation } from '../github/secret-target.js'
+import type { Delivery, SecretDestination } from '../inputs.js'
 import type { DatabaseInfo } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
+import { ConcurrentRotationError, sentence, UnverifiedReplacementError } from './rotation-errors.js'
 
 /** A database lookup made earlier in the run (rotate does one first), or none yet. */
 export type KnownDatabase = DatabaseInfo | 'lookup-failed' | undefined
 
+/** What was learnt or set up before minting, so nothing is asked twice. */
+export interface Prepared {
+  /** The database target's lookup, made before a rotation. */
+  database?: KnownDatabase
+  /** A group target with verify: the database to run the check on, found before a rotation. */
+  verifyHostname?: string
+  /** With secret-name: the target's public key is already read; `store` PUTs the sealed token. */
+  secret?: PreparedSecret
+}
+
+/** Set when this run has just invalidated the target's old tokens. */
+export interface Rotation {
+  rotatedAt: string
+}
+
 /**
  * Mints a token and hands it on: outputs first (so a later failure never loses it), then the
- * optional verification, secret and environment export, in that order, so nothing is stored or
- * exported unless the token was proven to work.
+ * optional verification, secret and environment export, in that order. Without a rotation
+ * nothing is stored or exported unless the token was proven to work. After a rotation the old
+ * tokens are dead whatever happens, so an unverified replacement is still delivered before the
+ * step fails; and a verified one is checked once more after delivery, because a concurrent
+ * rotation of the same group would have killed it.
  */
 export async function mintAndDeliver(
   context: OperationContext,
   target: TokenTarget,
   options: MintOptions,
   delivery: Delivery,
-  knownDatabase?: KnownDatabase
+  prepared: Prepared = {},
+  rotation?: Rotation
 ): Promise<void> {
   // The database lookup (for database-url) runs alongside the mint: one round trip instead of two.
-  const lookup = target.kind === 'database' ? lookUpDatabase(context, target, knownDatabase) : undefined
+  const lookup = target.kind === 'database' ? lookUpDatabase(context, target, prepared.database) : undefined
   const { jwt, expiresAt } = await context.turso.createToken(target, options)
   context.setOutput('token', jwt)
   context.setOutput('expires-at', expiresAt === null ? '' : expiresAt.toISOString())
@@ -31,9 +53,27 @@ export async function mintAndDeliver(
   const databaseUrl = database !== undefined ? `libsql://${database.hostname}` : ''
   if (target.kind === 'database') context.setOutput('database-url', databaseUrl)
 
-  if (delivery.verify) await verify(context, target, options, jwt, database)
-  if (delivery.secret !== undefined) await storeAsSecret(context, jwt, delivery.secret)
+  let hostname: string | undefined
+  let unverified: Error | undefined
+  if (delivery.verify) {
+    try {
+      hostname = await hostnameToVerifyOn(context, target, database, prepared.verifyHostname)
+      await verify(context, options, jwt, hostname, delivery.verifyTimeoutMs, rotation !== undefined)
+    } catch (error) {
+      if (rotation === undefined) throw error
+      unverified = error as Error
+    }
+  }
+  if (delivery.secret !== undefined) await storeAsSecret(context, jwt, delivery.secret, prepared.secret)
   if (delivery.exportEnv) exportToJob(context, jwt, databaseUrl)
+
+  if (rotation === undefined) return
+  if (unverified !== undefined) {
+    context.report.facts.push(['Verified', 'no: delivered unverified, because the old tokens were already invalid'])
+    throw new UnverifiedReplacementError(unverifiedMessage(target, delivery, rotation, unverified))
+  }
+  const delivered = delivery.secret !== undefined || delivery.exportEnv
+  if (delivery.verify && delivered && hostname !== undefined) await recheckAfterDelivery(context, jwt, hostname, delivery)
 }
 
 type LookupOutcome = { database: DatabaseInfo } | { failure: string } | { skipped: true }
@@ -64,32 +104,82 @@ async function settleLookup(context: OperationContext, lookup: Promise<LookupOut
 
 async function verify(
   context: OperationContext,
-  target: TokenTarget,
   options: MintOptions,
   jwt: string,
-  database: DatabaseInfo | undefined
+  hostname: string,
+  timeoutMs: number,
+  afterRotation: boolean
 ): Promise<void> {
-  const hostname = await hostnameToVerifyOn(context, target, database)
   // The write probe takes the write lock and rolls back; a fine-grained token may be denied it
   // legitimately, so it only runs for plain full-access tokens.
   const checkWrite = !options.readOnly && options.fineGrainedPermissions.length === 0
-  const { verifyDatabaseToken } = await import('../verify/libsql-verify.js')
-  const result = await verifyDatabaseToken({
-    hostname,
-    token: jwt,
-    checkWrite,
-    http: context.http,
-    log: (message) => context.info(message)
-  })
+  const { verifyWhenReady } = await import('../verify/readiness.js')
+  const result = await verifyWhenReady(
+    { hostname, token: jwt, checkWrite, http: context.http, log: (message) => context.info(message) },
+    { timeoutMs, afterRotation }
+  )
   const write = result.write === true ? 'read and write' : 'read'
   context.info(`Verified the new token on ${result.url}: ${write} access works`)
   context.report.facts.push(['Verified', `${write} on ${hostname}`])
 }
 
+/**
+ * One more `SELECT 1` after the token was stored or exported. Two rotations of one group at once
+ * (two workflows, or two databases of the group) each mint a token, and the later rotation kills
+ * the earlier token, possibly after it verified. A refusal now means exactly that.
+ */
+async function recheckAfterDelivery(context: OperationContext, jwt: string, hostname: string, delivery: Delivery): Promise<void> {
+  const { verifyWhenReady } = await import('../verify/readiness.js')
+  const { TokenVerificationError } = await import('../verify/errors.js')
+  try {
+    await verifyWhenReady(
+      { hostname, token: jwt, checkWrite: false, http: context.http, log: (message) => context.info(message) },
+      { timeoutMs: delivery.verifyTimeoutMs, afterRotation: false }
+    )
+  } catch (error) {
+    const refused = error instanceof TokenVerificationError && (error.status === 401 || error.status === 403)
+    if (!refused) {
+      context.warning(`The new token verified before it was stored, but the check after storing it could not finish: ${(error as Error).message}`)
+      return
+    }
+    context.report.facts.push(['Re-checked after delivery', `refused (HTTP ${error.status})`])
+    throw new ConcurrentRotationError(
+      `The new token verified and was then ${describeDelivery(delivery)}, but the database refused it when checked again right after ` +
+        `(HTTP ${error.status}): another rotation of the same Turso group (from another workflow run, or of another database of the group) ` +
+        'has invalidated it, so what was delivered no longer works. Re-run this step once the other rotation has finished, and give every ' +
+        'workflow that rotates this group the same concurrency group (for example `concurrency: turso-rotate-<organization>-<group>`) ' +
+        'so that rotations of one group never overlap.'
+    )
+  }
+  context.info('Checked the token again after delivering it: still accepted, so no other rotation of the group has replaced it')
+  context.report.facts.push(['Re-checked after delivery', 'still accepted'])
+}
+
+function unverifiedMessage(target: TokenTarget, delivery: Delivery, rotation: Rotation, failure: Error): string {
+  const name = target.kind === 'database' ? target.database : target.group
+  const show = target.kind === 'database' ? `turso db show ${name}` : `turso group show ${name}`
+  return (
+    `The new token is ${describeDelivery(delivery)}, but it is unverified: ${sentence(failure.message)} ` +
+    `The old tokens were invalidated at ${rotation.rotatedAt}, so the replacement was delivered anyway rather than leaving a dead token in place. ` +
+    `The database may still be completing the rotation ("a short downtime is required") or waking up: check its state with \`${show}\`, ` +
+    `then run SELECT 1 with the new token${delivery.secret !== undefined ? ' (for example from a job that uses the secret)' : ''}. If it is still refused, ` +
+    're-run this step with operation: create-token and the same inputs (do not rotate again).'
+  )
+}
+
+/** "set as the token output, stored in secret X (...) and exported as TURSO_AUTH_TOKEN". */
+function describeDelivery(delivery: Delivery): string {
+  const parts = ['set as the token output']
+  if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretLocation(delivery.secret)}`)
+  if (delivery.exportEnv) parts.push('exported as TURSO_AUTH_TOKEN')
+  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+}
+
 async function hostnameToVerifyOn(
   context: OperationContext,
   target: TokenTarget,
-  database: DatabaseInfo | undefined
+  database: DatabaseInfo | undefined,
+  preparedHostname: string | undefined
 ): Promise<string> {
   if (target.kind === 'database') {
     if (database === undefined) {
@@ -97,32 +187,44 @@ async function hostnameToVerifyOn(
     }
     return database.hostname
   }
+  if (preparedHostname !== undefined) return preparedHostname
   // readConfig rejects verify for user-account groups, so an organization is known here.
-  const organization = target.organization as string
-  const databases = await context.turso.listGroupDatabases(organization, target.group)
+  return firstDatabaseOfGroup(context, target.organization as string, target.group)
+}
+
+/** The database a group token is verified on: the first one the API lists for the group. */
+export async function firstDatabaseOfGroup(context: OperationContext, organization: string, group: string): Promise<string> {
+  const databases = await context.turso.listGroupDatabases(organization, group)
   if (databases.length === 0) {
-    throw new Error(`Could not verify the new token: group '${target.group}' has no database to run SELECT 1 on`)
+    throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
   }
-  context.info(`Verifying the group token on the first database of group '${target.group}' (${databases[0].hostname})`)
+  context.info(`The group token is verified on the first database of group '${group}' (${databases[0].hostname})`)
   return databases[0].hostname
 }
 
-async function storeAsSecret(
-  context: OperationContext,
-  jwt: string,
-  secret: NonNullable<Delivery['secret']>
-): Promise<void> {
+/** Reads the secret's public key now, so a github-token that cannot write secrets fails before any token exists. */
+export async function prepareSecretStore(context: OperationContext, secret: SecretDestination): Promise<PreparedSecret> {
   const { prepareSecret } = await import('../github/secret-store.js')
   const { githubToken, ...target } = secret
-  const prepared = await prepareSecret(target, {
+  return prepareSecret(target, {
     githubToken,
     retries: context.connection.retries,
     timeoutMs: context.connection.timeoutMs,
     log: (message) => context.info(message)
   })
-  await prepared.store(jwt)
-  context.info(`Stored the token in secret ${secret.secretName} in ${prepared.location}`)
-  context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${prepared.location}`])
+}
+
+async function storeAsSecret(
+  context: OperationContext,
+  jwt: string,
+  secret: SecretDestination,
+  prepared: PreparedSecret | undefined
+): Promise<void> {
+  const store = prepared ?? (await prepareSecretStore(context, secret))
+  await store.store(jwt)
+  const where = describeSecretLocation(secret)
+  context.info(`Stored the token in secret ${secret.secretName} in ${where}`)
+  context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${where}`])
 }
 
 function exportToJob(context: OperationContext, jwt: string, databaseUrl: string): void {

@@ -42,6 +42,21 @@ export function parseTimeoutSeconds(value: string): number {
   return seconds
 }
 
+export const MAX_VERIFY_TIMEOUT_SECONDS = 3600
+
+/**
+ * The `verify-timeout` input: seconds `verify` keeps trying while the database is not ready,
+ * from 0 (one attempt, no waiting) to {@link MAX_VERIFY_TIMEOUT_SECONDS}; decimals allowed.
+ */
+export function parseVerifyTimeoutSeconds(value: string): number {
+  const text = value.trim()
+  const accepted = `a number of seconds from 0 to ${MAX_VERIFY_TIMEOUT_SECONDS}, such as 60 or 7.5 (0 tries once)`
+  if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/u.test(text)) throw invalidInput('verify-timeout', accepted, value)
+  const seconds = Number(text)
+  if (seconds > MAX_VERIFY_TIMEOUT_SECONDS) throw invalidInput('verify-timeout', accepted, value, 'too long: a job waiting an hour for a database is better re-run')
+  return seconds
+}
+
 export const OPERATIONS = ['create-token', 'rotate', 'revoke'] as const
 export type Operation = (typeof OPERATIONS)[number]
 

@@ -16,6 +16,10 @@ export interface TokenVerificationDetails {
   serverMessage?: string
   /** Hrana error code such as `SQLITE_READONLY`, when the server gave one. */
   code?: string
+  /** Why no answer came back (e.g. "connection refused", "timed out"): the database may not be up yet. */
+  unreachable?: string
+  /** The server's Retry-After, in milliseconds, when it sent one. */
+  retryAfterMs?: number
 }
 
 export class TokenVerificationError extends Error {
@@ -23,6 +27,8 @@ export class TokenVerificationError extends Error {
   readonly status?: number
   readonly serverMessage?: string
   readonly code?: string
+  readonly unreachable?: string
+  readonly retryAfterMs?: number
 
   constructor(message: string, details: TokenVerificationDetails) {
     super(message)
@@ -31,5 +37,7 @@ export class TokenVerificationError extends Error {
     this.status = details.status
     this.serverMessage = details.serverMessage
     this.code = details.code
+    this.unreachable = details.unreachable
+    this.retryAfterMs = details.retryAfterMs
   }
 }

@@ -47,7 +47,7 @@
  *   choice; it reads, and another server could rightly let a read-only token run it.)
  */
 import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
-import { RETRYABLE_STATUS_CODES } from '../http/retry-policy.js'
+import { RETRYABLE_STATUS_CODES, retryAfterMs } from '../http/retry-policy.js'
 import { databaseBaseUrl } from './database-url.js'
 import { TokenVerificationError, type VerificationCheck } from './errors.js'
 import { PIPELINE_PATH, errorBodyMessage, executeRows, isSingleIntegerOne, parsePipelineResponse, pipelineRequestBody, type HranaError } from './hrana-pipeline.js'
@@ -63,13 +63,14 @@ export interface VerifyOptions {
   checkWrite: boolean
   /** The run's one HTTP client: its timeout, retries (logged), proxy and no-redirect rule apply here too. */
   http: HttpClient
+  /** Retries for each request; default: the client's (the `retries` input). */
+  retries?: number
   log: (message: string) => void
 }
 
 export interface VerifyResult {
   /** Base URL used, without the token. */
   url: string
-  read: true
   write: boolean | 'skipped'
 }
 
@@ -100,12 +101,24 @@ class FailureReporter {
     private readonly token: string
   ) {}
 
-  fail(check: VerificationCheck, what: string, nextStep: string, extra: { status?: number; error?: HranaError } = {}): never {
+  fail(
+    check: VerificationCheck,
+    what: string,
+    nextStep: string,
+    extra: { status?: number; error?: HranaError; unreachable?: string; retryAfterMs?: number } = {}
+  ): never {
     const serverMessage = extra.error === undefined ? undefined : sanitizeServerText(extra.error.message, this.token)
     const code = extra.error?.code === undefined ? undefined : sanitizeServerText(extra.error.code, this.token, 60)
     const detail = serverMessage === undefined ? '' : `: ${serverMessage}${code === undefined ? '' : ` (${code})`}`
     const message = sanitizeServerText(`Token verification against ${this.url} failed: ${what}${detail}. ${nextStep}`, this.token, 1000)
-    throw new TokenVerificationError(message, { check, status: extra.status, serverMessage, code })
+    throw new TokenVerificationError(message, {
+      check,
+      status: extra.status,
+      serverMessage,
+      code,
+      unreachable: extra.unreachable,
+      retryAfterMs: extra.retryAfterMs
+    })
   }
 }
 
@@ -117,7 +130,7 @@ function describeStatus(response: HttpResponse): string {
 function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: HttpResponse): never {
   const status = response.status
   const error = errorBodyMessage(response.text)
-  const extra = { status, error }
+  const extra = { status, error, retryAfterMs: retryAfterMs(response.headers['retry-after']) }
   const seen = describeStatus(response)
   if (status === 403 && probe.check === 'write') {
     reporter.fail('write', `the token cannot write (${seen})`, CANNOT_WRITE_NEXT_STEP, extra)
@@ -137,7 +150,7 @@ function failOnHttpStatus(reporter: FailureReporter, probe: Probe, response: Htt
     reporter.fail(probe.check, `the database or its ${PIPELINE_PATH} endpoint was not found (${seen})`, 'Check the database hostname and that the database still exists.', extra)
   }
   if (RETRYABLE_STATUS_CODES.includes(status)) {
-    reporter.fail(probe.check, `the database kept failing (${seen})`, 'Try again later, or raise `retries`.', extra)
+    reporter.fail(probe.check, `the database kept failing (${seen})`, 'Try again later, or raise `verify-timeout`.', extra)
   }
   reporter.fail(probe.check, `the database answered with an unexpected status (${seen})`, 'Check the database hostname; this is not a libSQL server answer the action understands.', extra)
 }
@@ -149,11 +162,14 @@ async function runProbe(options: VerifyOptions, baseUrl: string, reporter: Failu
       method: 'POST',
       url: new URL(`${baseUrl}${PIPELINE_PATH}`),
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: pipelineRequestBody(probe.statements)
+      body: pipelineRequestBody(probe.statements),
+      retries: options.retries
     })
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error
-    reporter.fail(probe.check, `could not reach the database after ${error.attempts} attempt(s): ${error.reason}`, 'Check the database hostname and the network; raise `timeout` or `retries` if the database is slow.')
+    reporter.fail(probe.check, `could not reach the database after ${error.attempts} attempt(s): ${error.reason}`, 'Check the database hostname and the network; raise `timeout` or `verify-timeout` if the database is slow.', {
+      unreachable: error.reason
+    })
   }
   if (response.status !== 200) failOnHttpStatus(reporter, probe, response)
 
@@ -211,10 +227,10 @@ export async function verifyDatabaseToken(options: VerifyOptions): Promise<Verif
   await checkRead(options, baseUrl, reporter)
   options.log('The new token can read the database')
 
-  if (!options.checkWrite) return { url: baseUrl, read: true, write: 'skipped' }
+  if (!options.checkWrite) return { url: baseUrl, write: 'skipped' }
 
   options.log(`Checking write access: BEGIN IMMEDIATE, CREATE TABLE "${WRITE_PROBE_TABLE}", ROLLBACK (nothing is committed)`)
   await checkWrite(options, baseUrl, reporter)
   options.log('The new token can write to the database')
-  return { url: baseUrl, read: true, write: true }
+  return { url: baseUrl, write: true }
 }

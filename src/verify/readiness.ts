@@ -1,0 +1,121 @@
+/**
+ * Verification that waits for the database to be ready. Turso documents that a rotation needs
+ * "a short downtime" (api-reference/databases/invalidate-tokens) and idle databases take a while
+ * to answer their first query, so one failed `SELECT 1` right after minting proves little.
+ * This keeps trying until `verify-timeout` while the failure says "not ready yet", and stops at
+ * once when it says "this token is wrong". Each attempt sends its requests once (no `retries`):
+ * this loop does the retrying, bounded by time rather than by count, so the step never waits
+ * much past verify-timeout (at most one `timeout` for an attempt already under way). `retries`
+ * keeps its meaning for every other request.
+ */
+import { backoffMs } from '../http/retry-policy.js'
+import { cleanForLog } from '../turso/errors.js'
+import { TokenVerificationError } from './errors.js'
+import { verifyDatabaseToken, type VerifyOptions, type VerifyResult } from './libsql-verify.js'
+
+/** Time as the readiness loop sees it; tests pass a fake one so no test waits for real. */
+export interface Clock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+export interface ReadinessOptions {
+  /** verify-timeout: how long to keep trying, in milliseconds. 0 makes one attempt. */
+  timeoutMs: number
+  /**
+   * A rotation ran earlier in this run: a 401/403 on the read check may only mean the new
+   * signing key has not reached the database yet, so it is worth another try. Without a
+   * rotation the token is simply refused, and waiting would only delay the error.
+   */
+  afterRotation: boolean
+  clock?: Clock
+  /** 0..1, for the jitter; injectable so tests are deterministic. */
+  random?: () => number
+  /** First wait when the database sends no Retry-After; doubles per attempt up to maxDelayMs. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+}
+
+/** Verification gave up because verify-timeout ran out while the database was not ready. */
+export class VerificationTimeoutError extends TokenVerificationError {
+  constructor(
+    readonly lastFailure: TokenVerificationError,
+    readonly attempts: number,
+    timeoutMs: number
+  ) {
+    super(
+      `The database did not accept the new token within verify-timeout (${formatSeconds(timeoutMs)}, ${attempts} attempt(s)); ` +
+        `the last attempt said: ${lastFailure.message}`,
+      {
+        check: lastFailure.check,
+        status: lastFailure.status,
+        serverMessage: lastFailure.serverMessage,
+        code: lastFailure.code,
+        unreachable: lastFailure.unreachable
+      }
+    )
+    this.name = 'VerificationTimeoutError'
+  }
+}
+
+export const DEFAULT_BASE_DELAY_MS = 500
+export const DEFAULT_MAX_DELAY_MS = 5000
+
+/**
+ * Why a failure is worth another attempt, in words for the log, or undefined when it is final.
+ * 5xx, 408, 429 and no answer at all mean the database is not serving yet; 401/403 on the read
+ * check count only after a rotation (the new signing key is still propagating).
+ */
+export function notReadyReason(error: TokenVerificationError, afterRotation: boolean): string | undefined {
+  if (error.unreachable !== undefined) return `no answer: ${cleanForLog(error.unreachable, 120)}`
+  const status = error.status
+  if (status === undefined) return undefined
+  if (status >= 500 || status === 408 || status === 429) return `HTTP ${status}`
+  if (afterRotation && error.check === 'read' && (status === 401 || status === 403)) {
+    return `HTTP ${status}: the new signing key may not have reached the database yet`
+  }
+  return undefined
+}
+
+/** `verifyDatabaseToken`, repeated with backoff while the database is not ready, until the deadline. */
+export async function verifyWhenReady(options: VerifyOptions, readiness: ReadinessOptions): Promise<VerifyResult> {
+  const clock = readiness.clock ?? systemClock
+  const policy = {
+    baseDelayMs: readiness.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
+    maxDelayMs: readiness.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+    random: readiness.random
+  }
+  const deadline = clock.now() + readiness.timeoutMs
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await verifyDatabaseToken({ ...options, retries: 0 })
+    } catch (error) {
+      if (!(error instanceof TokenVerificationError)) throw error
+      const reason = notReadyReason(error, readiness.afterRotation)
+      if (reason === undefined) throw error
+      const left = deadline - clock.now()
+      if (left <= 0) {
+        if (readiness.timeoutMs === 0) throw error
+        throw new VerificationTimeoutError(error, attempt, readiness.timeoutMs)
+      }
+      // A server's Retry-After is honoured as asked (the deadline still bounds it); our own backoff is capped.
+      const wanted = error.retryAfterMs ?? backoffMs(attempt, policy)
+      const waitMs = Math.max(0, Math.min(wanted, left))
+      options.log(
+        `Database not ready for the new token (${reason}) on attempt ${attempt}; trying again in ${formatSeconds(waitMs)}` +
+          ` (${formatSeconds(left)} left of verify-timeout${error.retryAfterMs !== undefined ? ', as Retry-After asks' : ''})`
+      )
+      await clock.sleep(waitMs)
+    }
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
