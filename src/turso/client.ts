@@ -1,11 +1,20 @@
 import { apiEndpoint } from '../parsers/api-url.js'
-import { NetworkError, type FailedAttempt, type HttpClient, type HttpResponse } from '../http/http-client.js'
+import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
 import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
-import { parseResourceName } from '../parsers/names.js'
-import { redact, replaceSecrets } from '../runner/secrets.js'
+import { redact } from '../runner/secrets.js'
+import { isPrintableTokenName, isTokenId, parseApiTokenList, type ApiTokenList } from './api-token-list.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
-import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
+import {
+  apiTokenPath,
+  apiTokensPath,
+  createTokenPath,
+  databasePath,
+  databasesPath,
+  organizationApiTokenPath,
+  organizationApiTokensPath,
+  rotatePath
+} from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
 
 export interface DatabaseInfo {
@@ -20,11 +29,12 @@ export interface MintedToken {
   expiresAt: Date | null
 }
 
-export interface RevokeResult {
-  tokenName: string
-  /** The token was already gone on a retry after an attempt whose answer was lost. */
-  alreadyGone: boolean
-}
+/**
+ * What a DELETE of an API token got: `revoked` with the name or ID Turso reports (the one sent
+ * when the answer names none usable), or `not-found` (404), which alone proves nothing: the
+ * caller lists again to tell "gone" from "never there".
+ */
+export type DeleteResult = { outcome: 'revoked'; reported: string } | { outcome: 'not-found'; attempts: number }
 
 export interface PlannedRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -58,6 +68,18 @@ export function rotateRequest(target: TokenTarget): PlannedRequest {
 export function revokeRequest(tokenName: string): PlannedRequest {
   return { method: 'DELETE', path: apiTokenPath(tokenName), query: {} }
 }
+
+export function listApiTokensRequest(organization: string | null): PlannedRequest {
+  return { method: 'GET', path: organization === null ? apiTokensPath() : organizationApiTokensPath(organization), query: {} }
+}
+
+export function revokeOrganizationTokenRequest(organization: string, tokenId: string): PlannedRequest {
+  return { method: 'DELETE', path: organizationApiTokenPath(organization, tokenId), query: {} }
+}
+
+/** Members see and revoke only their own organization tokens (listOrganizationAPITokens, revokeOrganizationAPIToken). */
+const MEMBER_TOKEN_LIMIT =
+  "A member's API token lists and revokes only the tokens that member minted: use an API token of an admin or owner of the organization to revoke another member's token."
 
 /**
  * The Turso Platform API calls this action makes. Every minted token is handed to `maskSecret`
@@ -138,23 +160,58 @@ export class TursoClient {
     return inGroup.map((db) => ({ hostname: db.Hostname as string, group }))
   }
 
-  async revokeApiToken(tokenName: string): Promise<RevokeResult> {
+  /**
+   * The caller's own API tokens (`organization` null), or an organization's org- and
+   * group-scoped tokens; listed to revoke the token named `tokenName`.
+   */
+  async listApiTokens(organization: string | null, tokenName: string): Promise<ApiTokenList> {
+    const attempt: Attempt =
+      organization === null
+        ? {
+            action: `revoke the API token '${tokenName}' (listing the tokens of the account that owns api-token)`,
+            notFound: 'the token list was not found; check api-url'
+          }
+        : {
+            action: `revoke the API token '${tokenName}' in organization '${organization}' (listing the organization's tokens)`,
+            notFound: `organization '${organization}' was not found (check the slug with \`turso org list\`)`,
+            forbidden: MEMBER_TOKEN_LIMIT
+          }
+    const body = parseJsonObject(await this.send(listApiTokensRequest(organization), attempt), attempt)
+    const list = parseApiTokenList(body)
+    if (list === undefined) throw new UnexpectedResponseError(attempt, 'the answer has no tokens list')
+    return list
+  }
+
+  /** DELETE /v1/auth/api-tokens/{name}: one of the caller's own tokens. */
+  async revokeApiToken(tokenName: string): Promise<DeleteResult> {
     const attempt: Attempt = {
       action: `revoke the API token '${tokenName}'`,
       notFound: `no API token named '${tokenName}' exists for this account (list them with \`turso auth api-tokens list\`)`
     }
-    const request = revokeRequest(tokenName)
-    const response = await this.sendRaw(request, attempt)
-    // DELETE is safe to repeat; if an earlier attempt got no answer (or a 5xx) it may well have
-    // revoked the token, and the retry then finds nothing to revoke: that is success.
-    if (response.status === 404 && response.failedAttempts.some(mayHaveBeenCarriedOut)) {
-      return { tokenName, alreadyGone: true }
+    return this.deleteToken(revokeRequest(tokenName), attempt, tokenName, isPrintableTokenName)
+  }
+
+  /** DELETE /v1/organizations/{org}/api-tokens/{id}; `description` names the token for errors. */
+  async revokeOrganizationApiToken(organization: string, tokenId: string, description: string): Promise<DeleteResult> {
+    const attempt: Attempt = {
+      action: `revoke ${description} in organization '${organization}'`,
+      notFound: `no token with ID ${tokenId} exists in organization '${organization}'`,
+      forbidden: MEMBER_TOKEN_LIMIT
     }
-    const body = parseJsonObject(this.checkStatus(response, attempt), attempt)
-    // The reported name is printed and set as an output: one that the token-name input itself
-    // would refuse (a newline could start a `::workflow-command::`) falls back to the name sent.
-    const revoked = typeof body.token === 'string' && isPrintableTokenName(body.token) ? body.token : tokenName
-    return { tokenName: revoked, alreadyGone: false }
+    return this.deleteToken(revokeOrganizationTokenRequest(organization, tokenId), attempt, tokenId, isTokenId)
+  }
+
+  private async deleteToken(request: PlannedRequest, attempt: Attempt, sent: string, usable: (reported: string) => boolean): Promise<DeleteResult> {
+    const response = await this.sendRaw(request, attempt)
+    // DELETE is safe to repeat, and after a lost answer the retry finds nothing: the caller,
+    // which listed the token before, lists again to tell "gone" from "never there".
+    if (response.status === 404) return { outcome: 'not-found', attempts: response.attempts }
+    this.checkStatus(response, attempt)
+    // Any 2xx is success. The reported value is printed and set as an output: an empty body, or
+    // a value the input rules would refuse (a newline could start a `::workflow-command::`),
+    // falls back to the value sent.
+    const reported = parseOptionalJsonObject(response.text)?.token
+    return { outcome: 'revoked', reported: typeof reported === 'string' && usable(reported) ? reported : sent }
   }
 
   private async send(request: PlannedRequest, attempt: Attempt): Promise<HttpResponse> {
@@ -176,11 +233,12 @@ export class TursoClient {
   }
 
   private checkStatus(response: HttpResponse, attempt: Attempt): HttpResponse {
-    // Every documented success is exactly 200; a 3xx is never followed (see HttpClient).
-    if (response.status === 200) return response
+    // Turso documents 200 for each success, but any 2xx means done; a 3xx is never followed (see HttpClient).
+    if (response.status >= 200 && response.status < 300) return response
     // Redacted before apiErrorMessage shortens it: cut first, an echoed secret would lose its
     // tail, and the head that is left would no longer match the secret and be printed.
-    const text = redact(replaceSecrets(response.text, [this.apiToken]))
+    // (The API token is among the secrets: it is registered the moment it is read.)
+    const text = redact(response.text)
     throw new TursoApiError(response.status, apiErrorMessage(text), attempt, response.attempts)
   }
 }
@@ -192,19 +250,6 @@ function isHostAndPort(value: string): boolean {
   return splitHostAndPort(value) !== undefined
 }
 
-function isPrintableTokenName(value: string): boolean {
-  try {
-    return parseResourceName('token-name', value, 'token-name') === value
-  } catch {
-    return false
-  }
-}
-
-/** 408 and 429 say the server did not act on the request; anything else might have. */
-function mayHaveBeenCarriedOut(failure: FailedAttempt): boolean {
-  return failure.status !== 408 && failure.status !== 429
-}
-
 // Turso answers 404 for a wrong organization slug as well, so the organization is named too.
 function notFoundText(target: TokenTarget): string {
   if (target.kind === 'database') {
@@ -213,6 +258,16 @@ function notFoundText(target: TokenTarget): string {
   return target.organization === null
     ? `group '${target.group}' was not found in your user account (list them with \`turso group list\`)`
     : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`; check the organization slug with \`turso org list\`)`
+}
+
+/** The JSON object in an optional success body; undefined for an empty or other body. */
+function parseOptionalJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function parseJsonObject(response: HttpResponse, attempt: Attempt): Record<string, unknown> {
