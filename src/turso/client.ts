@@ -96,9 +96,14 @@ export class TursoClient {
   async createToken(target: TokenTarget, options: MintOptions): Promise<MintedToken> {
     const attempt: Attempt = {
       action: `create a token for ${describeTarget(target)}`,
-      notFound: notFoundText(target)
+      notFound: mintNotFoundText(target, options.attachDatabases)
     }
-    const response = await this.send(createTokenRequest(target, options), attempt)
+    let response: HttpResponse
+    try {
+      response = await this.send(createTokenRequest(target, options), attempt)
+    } catch (error) {
+      throw attachDatabaseNotFound(error, target, options.attachDatabases) ?? error
+    }
     const body = parseJsonObject(response, attempt)
     const jwt = body.jwt
     if (typeof jwt !== 'string' || jwt === '') throw new UnexpectedResponseError(attempt, 'the answer has no jwt field')
@@ -258,6 +263,28 @@ function notFoundText(target: TokenTarget): string {
   return target.organization === null
     ? `group '${target.group}' was not found in your user account (list them with \`turso group list\`)`
     : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`; check the organization slug with \`turso org list\`)`
+}
+
+/** A 404 of a mint with attach-databases may mean one of those is missing, not the target. */
+function mintNotFoundText(target: TokenTarget, attachDatabases: readonly string[]): string {
+  if (attachDatabases.length === 0) return notFoundText(target)
+  const listed = attachDatabases.map((name) => `'${name}'`).join(', ')
+  return `${notFoundText(target)}; or an attach-databases entry (${listed}) does not exist there`
+}
+
+/**
+ * When Turso's 404 message names an attach-databases entry (and not the target), the error
+ * names that entry instead of blaming the target ("database 'app-db' was not found").
+ */
+function attachDatabaseNotFound(error: unknown, target: TokenTarget, attachDatabases: readonly string[]): TursoApiError | undefined {
+  if (!(error instanceof TursoApiError) || error.status !== 404) return undefined
+  const named = (name: string): boolean => new RegExp(`(?:^|[^a-z0-9-])${name}(?:[^a-z0-9-]|$)`, 'u').test(error.apiMessage)
+  if (target.kind === 'database' && named(target.database)) return undefined
+  const missing = attachDatabases.find(named)
+  if (missing === undefined) return undefined
+  const where = target.organization === null ? 'your user account' : `organization '${target.organization}'`
+  const notFound = `attach database '${missing}' (input attach-databases) was not found in ${where} (list them with \`turso db list\`)`
+  return new TursoApiError(error.status, error.apiMessage, { ...error.attempt, notFound }, error.attempts)
 }
 
 /** The JSON object in an optional success body; undefined for an empty or other body. */
