@@ -100,6 +100,10 @@ describe('api-url', () => {
     'http://169.254.169.254/latest/meta-data',
     'http://localhost.evil.example',
     'http://127.0.0.1.nip.io',
+    // Loopback, but not spelled as the rule says (127.0.0.0/8 dotted quads, localhost, [::1]).
+    'http://127.1:1',
+    'http://2130706433:1',
+    'http://0x7f.0.0.1:1',
     'http://[::2]:8080',
     'http://[::ffff:10.0.0.1]',
     `https://user:${password}@api.turso.tech`,
@@ -131,8 +135,6 @@ describe('api-url', () => {
     ['http://127.255.255.254:1', 'http://127.255.255.254:1'],
     ['http://localhost:1', 'http://localhost:1'],
     ['http://[::1]:1', 'http://[::1]:1'],
-    ['http://127.1:1', 'http://127.0.0.1:1'],
-    ['http://2130706433:1', 'http://127.0.0.1:1'],
     ['HTTPS://API.TURSO.TECH', 'https://api.turso.tech'],
     ['https://api.turso.tech/', 'https://api.turso.tech'],
     ['https://gateway.example/turso/', 'https://gateway.example']
