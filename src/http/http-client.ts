@@ -26,7 +26,6 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number
-  headers: Record<string, string | string[] | undefined>
   text: string
   /** Attempts made, 1 when the first one answered. */
   attempts: number
@@ -124,7 +123,6 @@ export class HttpClient {
       const text = await this.readBody(response.body, bodyDeadline)
       return {
         status: response.statusCode,
-        headers: response.headers,
         text,
         attempts: failedAttempts.length + 1,
         failedAttempts
