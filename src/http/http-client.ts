@@ -86,7 +86,7 @@ export class HttpClient {
         // twice leaves the same state as once. Create-token: if an answer is lost, the retry mints
         // another token; the first one was never delivered to anyone, so nobody can use it, and
         // the next rotation kills it like every other. The libSQL verify pipeline changes nothing.
-        // DELETE (revoke) is idempotent; a 404 on its retry is handled in TursoClient.revokeApiToken.
+        // DELETE (revoke) is idempotent; a 404 on its retry is settled by listing again (operations/revoke.ts).
         methods: ['GET', 'POST', 'DELETE'],
         statusCodes: RETRYABLE_STATUS_CODES,
         errorCodes: RETRYABLE_ERROR_CODES
