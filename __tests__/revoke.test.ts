@@ -250,6 +250,24 @@ describe('revoke a member\'s organization token (organization set)', () => {
   })
 })
 
+describe('a hostile token list', () => {
+  it('entries whose name or ID cannot be printed or sent back are left out with a warning; nothing is deleted', async () => {
+    const tokens = [
+      { name: 'dup', id: '../../databases/app-db', owner: { username: 'eve' } },
+      { name: 'dup\n::warning::pwned', id: 'okId1' },
+      { name: 'other', id: 'okId2', owner: { username: 'mallory\n::error::x' } }
+    ]
+    emulator.addFault({ method: 'GET', path: ORG_TOKENS, status: 200, body: JSON.stringify({ tokens }) })
+    const run = await runAction(revokeInputs('dup', { organization: 'acme' }))
+    expect(run.exitCode).toBe(1)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
+    expect(run.stdout).toMatch(/^::warning::Left out 2 entries of Turso's token list/m)
+    expect(errorLine(run.stdout)).toContain("input 'token-name' names no token in the organization's list")
+    expect(run.stdout).not.toMatch(/^::(?!add-mask|warning::Left out|error::Could not revoke)/m)
+    expect(run.stdout).not.toContain('pwned')
+  })
+})
+
 describe('revoke inputs', () => {
   it('dry-run prints the listing and the DELETE (by ID with organization) and sends nothing', async () => {
     const own = await runAction(revokeInputs('ci-deployer', { 'dry-run': 'true' }))
