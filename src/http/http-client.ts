@@ -29,15 +29,6 @@ export interface HttpResponse {
   text: string
   /** Attempts made, 1 when the first one answered. */
   attempts: number
-  /** Why each earlier attempt failed. */
-  failedAttempts: FailedAttempt[]
-}
-
-export interface FailedAttempt {
-  /** Absent when no answer arrived (timeout, reset, refused). */
-  status?: number
-  /** e.g. "HTTP 503" or "timed out". */
-  reason: string
 }
 
 /** The request never got a usable answer: no connection, a timeout, a reset, an oversized body. */
@@ -95,14 +86,14 @@ export class HttpClient {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const failedAttempts: FailedAttempt[] = []
+    let failedAttempts = 0
     const decide = undiciRetryDecision({
       retries: this.options.retries,
       baseDelayMs: this.options.baseDelayMs ?? 1000,
       maxDelayMs: this.options.maxDelayMs ?? 30_000,
       random: this.options.random,
       onRetry: (event) => {
-        failedAttempts.push({ status: event.status, reason: event.reason })
+        failedAttempts++
         this.options.log(
           `Attempt ${event.attempt - 1} of ${event.totalAttempts}: ${event.method} ${event.path} failed (${event.reason}); ` +
             `retrying in ${(event.delayMs / 1000).toFixed(1)} s`
@@ -124,11 +115,10 @@ export class HttpClient {
       return {
         status: response.statusCode,
         text,
-        attempts: failedAttempts.length + 1,
-        failedAttempts
+        attempts: failedAttempts + 1
       }
     } catch (error) {
-      const attempts = failedAttempts.length + 1
+      const attempts = failedAttempts + 1
       const reason = describeTransportError(error)
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
       throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts, reason)

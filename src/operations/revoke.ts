@@ -88,7 +88,7 @@ async function confirmGone(
   if (await stillListed()) {
     throw new Error(
       `Could not revoke the ${description}: Turso answered HTTP 404 to the DELETE, yet still lists the token, so it was not revoked. ` +
-        'Check api-url (a proxy in between may answer for Turso) and re-run; revoke it with `turso auth api-tokens revoke` if this persists.'
+        'Check api-url (a proxy in between may answer for Turso) and re-run; if this persists, revoke the token in the Turso dashboard.'
     )
   }
   const why =

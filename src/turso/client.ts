@@ -79,7 +79,7 @@ export function revokeOrganizationTokenRequest(organization: string, tokenId: st
 
 /** Members see and revoke only their own organization tokens (listOrganizationAPITokens, revokeOrganizationAPIToken). */
 const MEMBER_TOKEN_LIMIT =
-  "A member's API token lists and revokes only the tokens that member minted: use an API token of an admin or owner of the organization to revoke another member's token."
+  "A member's API token lists and revokes only the tokens that member minted, and a token restricted to another organization or to a group may not manage them: use an API token of an admin or owner of the organization to revoke another member's token."
 
 /**
  * The Turso Platform API calls this action makes. Every minted token is handed to `maskSecret`
