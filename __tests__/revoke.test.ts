@@ -133,6 +133,31 @@ describe('revoke whose DELETE answer is lost or misleading', () => {
     expect(await authenticates(token)).toBe(false)
   })
 
+  it('a 200 after a retried 503 is a plain revocation, not "already gone"', async () => {
+    const { token } = await mintApiToken('after-503')
+    emulator.addFault({ method: 'DELETE', status: 503, headers: { 'retry-after': '0' } })
+    const run = await runAction(revokeInputs('after-503'))
+    expect(run.exitCode).toBe(0)
+    expect(sent()).toEqual(['GET /v1/auth/api-tokens', 'DELETE /v1/auth/api-tokens/after-503', 'DELETE /v1/auth/api-tokens/after-503'])
+    expect(run.stdout).toContain("Revoked API token 'after-503'")
+    expect(run.stdout).not.toContain('::notice::')
+    expect(await authenticates(token)).toBe(false)
+  })
+
+  it('a 404 at the first attempt, for a token revoked by someone else after the listing: success, said so', async () => {
+    const { token } = await mintApiToken('raced')
+    // The action's DELETE is held back while another client revokes the token.
+    emulator.addFault({ method: 'DELETE', path: '/v1/auth/api-tokens/raced', delayMs: 1500 })
+    const running = runAction(revokeInputs('raced'))
+    for (let i = 0; i < 500 && !sent().includes('DELETE /v1/auth/api-tokens/raced'); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    const other = await fetch(`${emulator.url}/v1/auth/api-tokens/raced`, { method: 'DELETE', headers: { authorization: `Bearer ${emulator.apiToken}` } })
+    expect(other.status).toBe(200)
+    const run = await running
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::notice::The API token 'raced' was already gone when the DELETE arrived \(it was listed moments before, so something else revoked it in between\)/m)
+    expect(await authenticates(token)).toBe(false)
+  })
+
   it('a 404 after a retried 429 while Turso still lists the token is an error, not a revocation', async () => {
     const { token } = await mintApiToken('still-here')
     emulator.addFault({ method: 'DELETE', status: 429, headers: { 'retry-after': '0' } }, { method: 'DELETE', status: 404, body: '{"error":"not found"}' })
