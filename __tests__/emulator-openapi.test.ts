@@ -20,6 +20,12 @@ const ORG_GROUP_ROTATE = '/v1/organizations/{organizationSlug}/groups/{groupName
 const ORG_DB = '/v1/organizations/{organizationSlug}/databases/{databaseName}'
 const ORG_DBS = '/v1/organizations/{organizationSlug}/databases'
 const ORG_GROUP = '/v1/organizations/{organizationSlug}/groups/{groupName}'
+const ORG_GROUPS = '/v1/organizations/{organizationSlug}/groups'
+const ORG_API_TOKENS = '/v1/organizations/{organizationSlug}/api-tokens'
+const ORG_API_TOKEN = '/v1/organizations/{organizationSlug}/api-tokens/{tokenId}'
+// Seed: alice and bob are members of acme, each with an org-scoped token named 'laptop'; octo owns acme.
+const ALICE_LAPTOP = { id: 'emuTok0004aLiCeLaPt0pQ', value: 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3NzUwODgwMDAsImlkIjoiZW11VG9rMDAwNGFMaUNlTGFQdDBwUSJ9.KC9VGLgQIpnwrCwoe3P7K7QqkFc1e7Okx9eyFiF0_CWg7Jts3-nguCaf_pqD71bkgAa_up01KOzDwPMKRL3S1Q' }
+const BOB_LAPTOP_ID = 'emuTok0005b0bLaPt0pXyZ'
 
 let emulator: Emulator
 
@@ -311,14 +317,27 @@ describe('Platform API tokens (/v1/auth/...)', () => {
     const tokens = (answer.json as { tokens: Record<string, unknown>[] }).tokens
     expect(tokens.map((t) => t.name)).toEqual(expect.arrayContaining(['emulator', 'ci-deployer', 'staging-bot']))
     expect(answer.text).not.toContain('emulator-api-token-')
+    expect(answer.text).not.toContain('eyJ')
+  })
+
+  it("lists and revokes only the caller's own tokens: another user's token of the same name is untouched", async () => {
+    const own = (await call('GET', '/v1/auth/api-tokens', { token: ALICE_LAPTOP.value })).json as { tokens: { name: string; id: string }[] }
+    expect(own.tokens.map((t) => t.name).sort()).toEqual(['alice-ci', 'laptop'])
+    expect((await call('GET', '/v1/auth/api-tokens')).text).not.toContain('"laptop"')
+    const notOurs = await call('DELETE', '/v1/auth/api-tokens/laptop')
+    expect(notOurs.status).toBe(404)
+    expect((await call('GET', '/v1/auth/validate', { token: ALICE_LAPTOP.value })).status).toBe(200)
   })
 
   it('creates a token that authenticates, and refuses a duplicate name with 409', async () => {
     const created = await call('POST', '/v1/auth/api-tokens/release-bot')
     expect(created.status).toBe(200)
     expectConforms('POST', '/v1/auth/api-tokens/{tokenName}', created)
-    const { name, token } = created.json as { name: string; token: string }
+    const { name, token, id } = created.json as { name: string; token: string; id: string }
     expect(name).toBe('release-bot')
+    // Shaped like Turso's: a JWT whose payload carries the token's id.
+    expect(token).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{86}$/)
+    expect(decodeClaims(token)).toMatchObject({ id })
     expect((await call('GET', '/v1/auth/validate', { token })).status).toBe(200)
     const duplicate = await call('POST', '/v1/auth/api-tokens/release-bot')
     expect(duplicate.status).toBe(409)
@@ -349,6 +368,62 @@ describe('Platform API tokens (/v1/auth/...)', () => {
     const unauthenticated = await call('DELETE', '/v1/auth/api-tokens/emulator', { token: null })
     expect(unauthenticated.status).toBe(401)
     expectConforms('DELETE', '/v1/auth/api-tokens/{tokenName}', unauthenticated)
+  })
+})
+
+describe('organization API tokens (/v1/organizations/{org}/api-tokens)', () => {
+  it("lists every org-scoped token with its owner for an owner, and only the member's own, without owner, for a member", async () => {
+    const asOwner = await call('GET', '/v1/organizations/acme/api-tokens')
+    expect(asOwner.status).toBe(200)
+    expectConforms('GET', ORG_API_TOKENS, asOwner)
+    const all = (asOwner.json as { tokens: Record<string, unknown>[] }).tokens
+    expect(all.filter((t) => t.name === 'laptop').map((t) => t.owner)).toEqual([
+      { username: 'alice', email: 'alice@example.com' },
+      { username: 'bob', email: 'bob@example.com' }
+    ])
+    expect(all.map((t) => t.name)).not.toContain('emulator') // unrestricted tokens are not listed here
+    expect(all.every((t) => t.organization === 'acme')).toBe(true)
+
+    const asMember = await call('GET', '/v1/organizations/acme/api-tokens', { token: ALICE_LAPTOP.value })
+    expectConforms('GET', ORG_API_TOKENS, asMember)
+    const mine = (asMember.json as { tokens: Record<string, unknown>[] }).tokens
+    expect(mine.map((t) => t.id).sort()).toEqual(['emuTok0004aLiCeLaPt0pQ', 'emuTok0006aLiCeC1r7sMn'])
+    expect(mine.some((t) => 'owner' in t)).toBe(false)
+  })
+
+  it("refuses a member revoking another member's token (403), answers 404 for an unknown or unrestricted ID", async () => {
+    const refused = await call('DELETE', `/v1/organizations/acme/api-tokens/${BOB_LAPTOP_ID}`, { token: ALICE_LAPTOP.value })
+    expect(refused.status).toBe(403)
+    expectConforms('DELETE', ORG_API_TOKEN, refused)
+    for (const id of ['no-such-id', 'emuTok0001nvZbHFO1Tq8A']) {
+      const missing = await call('DELETE', `/v1/organizations/acme/api-tokens/${id}`)
+      expect(missing.status).toBe(404)
+      expectConforms('DELETE', ORG_API_TOKEN, missing)
+    }
+    const otherOrg = await call('DELETE', `/v1/organizations/octo/api-tokens/${BOB_LAPTOP_ID}`)
+    expect(otherOrg.status).toBe(404)
+  })
+
+  it("lets an owner revoke a member's token by ID; the token stops authenticating", async () => {
+    const created = await call('POST', '/v1/auth/api-tokens/doomed', { token: ALICE_LAPTOP.value, body: '{"organization":"acme"}' })
+    const { id, token } = created.json as { id: string; token: string }
+    const revoked = await call('DELETE', `/v1/organizations/acme/api-tokens/${id}`)
+    expect(revoked.status).toBe(200)
+    expect(revoked.json).toEqual({ token: id })
+    expectConforms('DELETE', ORG_API_TOKEN, revoked)
+    expect((await call('GET', '/v1/auth/validate', { token })).status).toBe(401)
+  })
+})
+
+describe('listGroups (GET /v1/organizations/{org}/groups)', () => {
+  it('lists the groups with the Group schema fields; a group-scoped token sees its own group', async () => {
+    const answer = await call('GET', '/v1/organizations/acme/groups')
+    expect(answer.status).toBe(200)
+    expectConforms('GET', ORG_GROUPS, answer)
+    expect((answer.json as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual(['default', 'staging'])
+    const scoped = await call('GET', '/v1/organizations/acme/groups', { token: 'emulator-api-token-0003' })
+    expect((scoped.json as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual(['staging'])
+    expect((await call('GET', '/v1/organizations/nope/groups')).status).toBe(404)
   })
 })
 

@@ -128,11 +128,12 @@ const catalogue: Record<string, Case> = {
     said: 'HTTP 404: could not find database with name no-such-db: record not found',
     next: "Check the name: database 'no-such-db' was not found in organization 'acme'"
   },
-  '404 unknown API token name': {
-    inputs: { operation: 'revoke', 'token-name': 'no-such-token', database: '', organization: '' },
-    attempted: "Could not revoke the API token 'no-such-token'",
-    said: 'HTTP 404: ',
-    next: "Check the name: no API token named 'no-such-token' exists for this account (list them with `turso auth api-tokens list`)."
+  // An unknown API token name no longer reaches Turso's 404: revoke lists first (revoke.test.ts).
+  '404 organization of an organization token revoke': {
+    inputs: { operation: 'revoke', 'token-name': 'laptop', database: '', organization: 'no-such-org' },
+    attempted: "Could not revoke the API token 'laptop' in organization 'no-such-org' (listing the organization's tokens)",
+    said: 'HTTP 404: organization not found',
+    next: "Check the name: organization 'no-such-org' was not found (check the slug with `turso org list`)."
   },
   '409 Conflict': {
     faults: [{ method: 'POST', path: MINT_PATH, status: 409, body: '{"error":"a rotation is already in progress"}' }],

@@ -13,14 +13,16 @@ describe('isLoopbackHost', () => {
     ['localhost.', true],
     ['127.0.0.1', true],
     ['127.255.255.254', true],
-    ['127.1', true], // read as 127.0.0.1 by URL parsers and getaddrinfo
-    ['2130706433', true], // 127.0.0.1 as one number
-    ['0x7f.0.0.1', true],
+    // Other spellings of loopback addresses are not in the rule (127.0.0.0/8 dotted quads, localhost, [::1]).
+    ['127.1', false],
+    ['2130706433', false],
+    ['0x7f.0.0.1', false],
+    ['127.0.0.01', false],
     ['[::1]', true],
     ['::1', true],
-    ['0:0:0:0:0:0:0:1', true],
-    ['[::ffff:127.0.0.1]', true],
-    ['::ffff:7f00:1', true],
+    ['0:0:0:0:0:0:0:1', false],
+    ['[::ffff:127.0.0.1]', false],
+    ['::ffff:7f00:1', false],
     ['128.0.0.1', false],
     ['126.255.255.255', false],
     ['0.0.0.0', false],

@@ -60,13 +60,13 @@ describe('TursoClient', () => {
     'revokeApiToken: a reported name the server-text rule would change (%j) gives way to the name sent',
     async (reported) => {
       emulator.addFault({ method: 'DELETE', status: 200, body: JSON.stringify({ token: reported }) })
-      expect(await withTurso((turso) => turso.revokeApiToken('ci-deployer'))).toEqual({ tokenName: 'ci-deployer', alreadyGone: false })
+      expect(await withTurso((turso) => turso.revokeApiToken('ci-deployer'))).toEqual({ outcome: 'revoked', reported: 'ci-deployer' })
     }
   )
 
   it('revokeApiToken: a printable reported name is kept as reported', async () => {
     emulator.addFault({ method: 'DELETE', status: 200, body: JSON.stringify({ token: 'ci deployer (old): 2024' }) })
-    expect((await withTurso((turso) => turso.revokeApiToken('ci-deployer'))).tokenName).toBe('ci deployer (old): 2024')
+    expect(await withTurso((turso) => turso.revokeApiToken('ci-deployer'))).toEqual({ outcome: 'revoked', reported: 'ci deployer (old): 2024' })
   })
 })
 

@@ -54,6 +54,11 @@ describe('verify a read-only token', () => {
   it('runs only the read check', async () => {
     const run = await runAction(inputs({ 'read-only': 'true' }))
     expect(run.exitCode).toBe(0)
+    // The token really is read-only: asked for so, and minted so (the `a` claim).
+    const mint = emulator.requests.find((request) => request.method === 'POST' && request.path === MINT_PATH)
+    expect(mint?.query.authorization).toBe('read-only')
+    const claims = JSON.parse(Buffer.from(run.outputs.token.split('.')[1] as string, 'base64url').toString('utf8')) as { a?: string }
+    expect(claims.a).toBe('ro')
     expect(libsqlRequests().map((request) => statements(request.body))).toEqual([['SELECT 1', 'close']])
   })
 })

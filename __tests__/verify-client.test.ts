@@ -313,9 +313,10 @@ describe('the database hostname', () => {
     ['localhost:3000', 'http://localhost:3000'],
     ['LocalHost', 'http://localhost'],
     ['[::1]:8080', 'http://[::1]:8080'],
-    ['127.1:8080', 'http://127.0.0.1:8080'],
-    ['[0:0::1]', 'http://[::1]'],
-    ['[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]:8080'],
+    // Other spellings of loopback addresses are outside the loopback rule: https, like any host.
+    ['127.1:8080', 'https://127.0.0.1:8080'],
+    ['[0:0::1]', 'https://[::1]'],
+    ['[::ffff:127.0.0.1]:8080', 'https://[::ffff:7f00:1]:8080'],
     ['127.0.0.1.nip.io', 'https://127.0.0.1.nip.io'],
     ['localhost.example.com', 'https://localhost.example.com'],
     ['128.0.0.1:80', 'https://128.0.0.1:80'],

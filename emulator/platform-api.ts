@@ -45,6 +45,9 @@ const ORGANIZATION_NOT_FOUND = 'organization not found'
 const INVALID_AUTHORIZATION = 'Invalid authorization format, expected full-access or read-only'
 const INVALID_BODY = 'Invalid request body'
 const apiTokenNotFound = (name: string): string => `could not find api token with name ${name}: record not found`
+const apiTokenIdNotFound = (id: string): string => `could not find api token with id ${id}: record not found`
+const notMember = (org: string): string => `you are not a member of organization ${org}`
+const onlyOwnTokens = 'members can only revoke API tokens they minted; ask an admin or owner of the organization'
 
 const error = (status: number, message: string): ApiResponse => ({ status, json: { error: message } })
 
@@ -201,13 +204,25 @@ function groupJson(group: GroupState): Record<string, unknown> {
   }
 }
 
-function apiTokenJson(token: ApiTokenState): Record<string, unknown> {
+/** `owner` is set only on the organization list, for admins and owners (listOrganizationAPITokens). */
+function apiTokenJson(token: ApiTokenState, owner?: { username: string; email: string }): Record<string, unknown> {
   const json: Record<string, unknown> = { name: token.name, id: token.id }
   if (token.organization !== undefined) json.organization = token.organization
   if (token.group !== undefined) json.group = token.group
   if (token.scopes !== undefined) json.scopes = [...expandScopes(token.scopes)]
+  if (owner !== undefined) json.owner = owner
   json.created_at = token.created_at
   return json
+}
+
+/**
+ * Turso's API tokens are JWTs (turso-api-client-ts issue #17: "could not parse jwt id" for a
+ * token that is not one of them); the claims beyond `id` are not documented. The emulator
+ * looks tokens up by value, so the signature is random bytes of an Ed25519 signature's length.
+ */
+function apiTokenValue(id: string, nowMs: number): string {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({ alg: 'EdDSA', typ: 'JWT' })}.${part({ iat: Math.floor(nowMs / 1000), id })}.${randomBytes(64).toString('base64url')}`
 }
 
 // --- Token minting ------------------------------------------------------------------------------
@@ -350,9 +365,13 @@ const rotateGroupTokens: Handler = (ctx, _req, params, token) => {
 
 const validateApiToken: Handler = (_ctx, _req, _params, token) => ({ status: 200, json: { exp: token.exp ?? -1 } })
 
-const listApiTokens: Handler = (ctx) => ({ status: 200, json: { tokens: ctx.state.apiTokens.map(apiTokenJson) } })
+/** A user's own tokens only ("Returns a list of API tokens belonging to a user"). */
+const listApiTokens: Handler = (ctx, _req, _params, caller) => ({
+  status: 200,
+  json: { tokens: ctx.state.apiTokens.filter((t) => t.owner === caller.owner).map((t) => apiTokenJson(t)) }
+})
 
-const createApiToken: Handler = (ctx, req, params) => {
+const createApiToken: Handler = (ctx, req, params, caller) => {
   const name = params.name as string
   let restriction: { organization?: string; group?: string; scopes?: string[] } = {}
   if (req.body.trim() !== '') {
@@ -385,12 +404,15 @@ const createApiToken: Handler = (ctx, req, params) => {
   }
   // The spec documents no conflict answer for this operation; 409 is Turso's general
   // "resource already exists" code (api-reference/response-codes.mdx).
-  if (ctx.state.apiTokens.some((t) => t.name === name)) return error(409, `an API token named ${name} already exists`)
+  // Names are unique per user, not across users (see revokeOrganizationAPIToken's description).
+  if (ctx.state.apiTokens.some((t) => t.owner === caller.owner && t.name === name)) return error(409, `an API token named ${name} already exists`)
 
+  const id = randomBytes(16).toString('base64url')
   const created: ApiTokenState = {
     name,
-    id: randomBytes(16).toString('base64url'),
-    value: `emulator-api-token-${randomBytes(12).toString('hex')}`,
+    id,
+    value: apiTokenValue(id, ctx.now()),
+    owner: caller.owner,
     created_at: new Date(ctx.now()).toISOString().slice(0, 10)
   }
   if (organization !== undefined) created.organization = organization
@@ -406,12 +428,62 @@ const createApiToken: Handler = (ctx, req, params) => {
  * Turso documents no error answer for revoking an unknown name (the CLI lists tokens first and
  * skips the call). The emulator answers 404 with a GORM-style message like the database one.
  */
-const revokeApiToken: Handler = (ctx, _req, params) => {
+const revokeApiToken: Handler = (ctx, _req, params, caller) => {
   const name = params.name as string
-  const index = ctx.state.apiTokens.findIndex((t) => t.name === name)
+  // "Revokes the provided API token belonging to a user": only the caller's own.
+  const index = ctx.state.apiTokens.findIndex((t) => t.owner === caller.owner && t.name === name)
   if (index < 0) return error(404, apiTokenNotFound(name))
   ctx.state.apiTokens.splice(index, 1)
   return { status: 200, json: { token: name } }
+}
+
+type OrgMembership = { org: OrganizationState; admin: boolean } | { response: ApiResponse }
+
+/** Admins and owners manage every token of the organization; members and viewers their own. */
+function membership(ctx: ApiContext, params: Params, caller: ApiTokenState): OrgMembership {
+  const org = resolveOrganization(ctx, params, caller)
+  if ('response' in org) return org
+  const role = org.ok.members.get(caller.owner)
+  // Undocumented; the emulator answers 403 like other refusals (response-codes.mdx).
+  if (role === undefined) return { response: error(403, notMember(org.ok.slug)) }
+  return { org: org.ok, admin: role === 'owner' || role === 'admin' }
+}
+
+/**
+ * listOrganizationAPITokens: org- and group-scoped tokens of this organization (never
+ * unrestricted ones). Admins and owners see all, each with its `owner`; members only their own.
+ */
+const listOrganizationApiTokens: Handler = (ctx, _req, params, caller) => {
+  const access = membership(ctx, params, caller)
+  if ('response' in access) return access.response
+  const tokens = ctx.state.apiTokens
+    .filter((t) => t.organization === access.org.slug && (access.admin || t.owner === caller.owner))
+    .map((t) => apiTokenJson(t, access.admin ? { username: t.owner, email: ctx.state.users.get(t.owner) ?? '' } : undefined))
+  return { status: 200, json: { tokens } }
+}
+
+/**
+ * revokeOrganizationAPIToken: by ID. A token of another organization, an unrestricted one or an
+ * unknown ID is 404 (documented); a member revoking someone else's token gets 403 (the status
+ * is not documented: response-codes.mdx's general "not allowed").
+ */
+const revokeOrganizationApiToken: Handler = (ctx, _req, params, caller) => {
+  const access = membership(ctx, params, caller)
+  if ('response' in access) return access.response
+  const id = params.id as string
+  const index = ctx.state.apiTokens.findIndex((t) => t.id === id && t.organization === access.org.slug)
+  if (index < 0) return error(404, apiTokenIdNotFound(id))
+  if (!access.admin && ctx.state.apiTokens[index]?.owner !== caller.owner) return error(403, onlyOwnTokens)
+  ctx.state.apiTokens.splice(index, 1)
+  return { status: 200, json: { token: id } }
+}
+
+const listGroups: Handler = (ctx, _req, params, token) => {
+  const org = resolveOrganization(ctx, params, token)
+  if ('response' in org) return org.response
+  // A group-scoped token sees its own group only, as with the database list.
+  const groups = [...org.ok.groups.values()].filter((group) => token.group === undefined || group.seed.name === token.group)
+  return { status: 200, json: { groups: groups.map(groupJson) } }
 }
 
 const ROUTES: Route[] = [
@@ -419,7 +491,10 @@ const ROUTES: Route[] = [
   route('GET', '/v1/organizations/:org/databases/:db', getDatabase),
   route('POST', '/v1/organizations/:org/databases/:db/auth/tokens', createDatabaseToken),
   route('POST', '/v1/organizations/:org/databases/:db/auth/rotate', rotateDatabaseTokens),
+  route('GET', '/v1/organizations/:org/groups', listGroups),
   route('GET', '/v1/organizations/:org/groups/:group', getGroup),
+  route('GET', '/v1/organizations/:org/api-tokens', listOrganizationApiTokens),
+  route('DELETE', '/v1/organizations/:org/api-tokens/:id', revokeOrganizationApiToken),
   route('POST', '/v1/organizations/:org/groups/:group/auth/tokens', createGroupToken),
   route('POST', '/v1/organizations/:org/groups/:group/auth/rotate', rotateGroupTokens),
   // Legacy user-account paths (the CLI uses them when no organization is set).

@@ -1,11 +1,13 @@
 /** The emulator's mutable world: organizations, groups (with signing keys), databases and API tokens. */
 import { generateSigningKey, type SigningKey } from './jwt.js'
-import type { Seed, SeedApiToken, SeedDatabase, SeedGroup } from './seed.js'
+import type { MemberRole, Seed, SeedApiToken, SeedDatabase, SeedGroup } from './seed.js'
 
 export interface OrganizationState {
   slug: string
   name: string
   personal: boolean
+  /** Username → role; the user of a personal organization is its owner. */
+  members: Map<string, MemberRole>
   groups: Map<string, GroupState>
   databases: Map<string, DatabaseState>
 }
@@ -29,12 +31,15 @@ export interface DatabaseState {
   activity: { lastActiveAt?: number; wakingSince?: number }
 }
 
-export type ApiTokenState = SeedApiToken
+/** A live Platform API token; `owner` is the username of the user who minted it. */
+export type ApiTokenState = SeedApiToken & { owner: string }
 
 export type DatabaseLookup = { found: DatabaseState } | { error: 'unknown' | 'ambiguous' }
 
 export class EmulatorState {
   readonly username: string
+  /** Username → email of every account. */
+  readonly users = new Map<string, string>()
   readonly organizations = new Map<string, OrganizationState>()
   /** Live (non-revoked) Platform API tokens in creation order. */
   readonly apiTokens: ApiTokenState[]
@@ -45,15 +50,18 @@ export class EmulatorState {
     readonly monotonicNow: () => number = () => performance.now()
   ) {
     this.username = seed.user.username
-    this.apiTokens = seed.apiTokens.map((token) => ({ ...token }))
+    for (const user of [seed.user, ...(seed.users ?? [])]) this.users.set(user.username, user.email)
+    this.apiTokens = seed.apiTokens.map((token) => ({ ...token, owner: token.owner ?? seed.user.username }))
     for (const orgSeed of seed.organizations) {
       const organization: OrganizationState = {
         slug: orgSeed.slug,
         name: orgSeed.name,
         personal: orgSeed.personal === true,
+        members: new Map((orgSeed.members ?? []).map((member) => [member.username, member.role])),
         groups: new Map(),
         databases: new Map()
       }
+      if (organization.personal) organization.members.set(seed.user.username, 'owner')
       for (const groupSeed of orgSeed.groups) {
         organization.groups.set(groupSeed.name, { organization, seed: groupSeed, signingKey: generateSigningKey() })
       }

@@ -10,6 +10,7 @@ import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
 import { parseNameList, parseResourceName } from './parsers/names.js'
 import { parsePermissions } from './parsers/permissions.js'
+import { parseTokenOwner } from './parsers/token-owner.js'
 import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds, parseVerifyTimeoutSeconds } from './parsers/scalars.js'
 import type { MintOptions, TokenTarget } from './turso/targets.js'
 
@@ -38,8 +39,20 @@ export interface Delivery {
 export type Config = { connection: Connection; dryRun: boolean } & (
   | { operation: 'create-token'; target: TokenTarget; mint: MintOptions; delivery: Delivery }
   | { operation: 'rotate'; target: TokenTarget; mint: MintOptions | null; delivery: Delivery }
-  | { operation: 'revoke'; tokenName: string }
+  | ({ operation: 'revoke' } & RevokeTarget)
 )
+
+/** Which Platform API token `revoke` removes. */
+export interface RevokeTarget {
+  tokenName: string
+  /** Set: find the token in the organization's list and revoke it by ID. Null: one of the caller's own tokens, by name. */
+  organization: string | null
+  /** With an organization: the member (username or email) whose token it is. */
+  tokenOwner: string | null
+}
+
+/** Visible ASCII: what an `Authorization: Bearer` value can carry (the JWT check in verify uses the same rule). */
+const HEADER_VALUE = /^[\x21-\x7e]+$/u
 
 export type ReadInput = (name: string) => string
 
@@ -53,7 +66,9 @@ export interface InputSources {
 
 /** Reads every input, masks the secrets among them, and validates the rest before any request. */
 export function readConfig({ readInput, env, maskSecret, warn }: InputSources): Config {
-  const apiToken = readInput('api-token') || env.TURSO_API_TOKEN || ''
+  const apiTokenInput = readInput('api-token')
+  // The runner trims inputs; a variable keeps a pasted newline or space, which would break the header.
+  const apiToken = apiTokenInput || (env.TURSO_API_TOKEN ?? '').trim()
   maskSecret(apiToken)
   const githubToken = readInput('github-token')
   maskSecret(githubToken)
@@ -61,6 +76,12 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   const operation = parseOperation(readInput('operation'))
   if (apiToken === '') {
     throw new InputError('api-token', "Input 'api-token' is required: pass a Turso Platform API token, or set the TURSO_API_TOKEN environment variable (create one with `turso auth api-tokens mint <name>`)")
+  }
+  // Checked here so a broken value never reaches an HTTP header, where undici's refusal would
+  // read like a network failure. The value itself is never echoed.
+  if (!HEADER_VALUE.test(apiToken)) {
+    const source = apiTokenInput === '' ? 'the TURSO_API_TOKEN environment variable' : "input 'api-token'"
+    throw new InputError('api-token', `The Turso API token in ${source} contains a character that cannot be sent in an HTTP header (a space, line break or non-ASCII character inside it): copy the token again and update the secret behind api-token / TURSO_API_TOKEN`)
   }
   const connection: Connection = {
     apiUrl: parseApiUrl(readInput('api-url') || 'https://api.turso.tech'),
@@ -72,14 +93,10 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
 
   if (operation === 'revoke') {
     warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name'])
-    const tokenName = readInput('token-name')
-    if (tokenName === '') {
-      throw new InputError('token-name', "Input 'token-name' is required for operation 'revoke': the name of the Platform API token to revoke (see `turso auth api-tokens list`)")
-    }
-    return { operation, connection, dryRun, tokenName: parseResourceName('token-name', tokenName, 'token-name') }
+    return { operation, connection, dryRun, ...readRevokeTarget(readInput, warn) }
   }
 
-  warnUnused(readInput, warn, operation, ['token-name'])
+  warnUnused(readInput, warn, operation, ['token-name', 'token-owner'])
   const target = readTarget(readInput, operation)
   const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
   const delivery = readDelivery(readInput, env, githubToken, target, warn)
@@ -90,6 +107,23 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   const mint = mintReplacement ? readMintOptions(readInput) : null
   if (operation === 'rotate') return { operation, connection, dryRun, target, mint, delivery }
   return { operation, connection, dryRun, target, mint: mint as MintOptions, delivery }
+}
+
+function readRevokeTarget(readInput: ReadInput, warn: (message: string) => void): RevokeTarget {
+  const tokenName = readInput('token-name')
+  if (tokenName === '') {
+    throw new InputError('token-name', "Input 'token-name' is required for operation 'revoke': the name of the Platform API token to revoke (see `turso auth api-tokens list`)")
+  }
+  const organization = readInput('organization')
+  const owner = readInput('token-owner')
+  if (organization === '' && owner !== '') {
+    warn("Input 'token-owner' applies to operation 'revoke' only with 'organization' (an organization's tokens are chosen by owner) and is ignored")
+  }
+  return {
+    tokenName: parseResourceName('token-name', tokenName, 'token-name'),
+    organization: organization === '' ? null : parseResourceName('organization', organization, 'organization'),
+    tokenOwner: organization === '' || owner === '' ? null : parseTokenOwner(owner)
+  }
 }
 
 function readTarget(readInput: ReadInput, operation: string): TokenTarget {

@@ -46,8 +46,17 @@ export async function run(): Promise<void> {
     // The stack is for maintainers: printed only when the runner has debug logging on (RUNNER_DEBUG=1).
     if (core.isDebug() && error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
   } finally {
-    await http?.close()
+    await closeQuietly(http)
     await writeSummary(report, Date.now() - startedAt)
+  }
+}
+
+/** Closing idle connections cannot change what happened; a failure there must not hide the summary or escape run(). */
+async function closeQuietly(http: HttpClient | undefined): Promise<void> {
+  try {
+    await http?.close()
+  } catch (error) {
+    core.warning(`Could not close the HTTP connections cleanly: ${redact(error instanceof Error ? error.message : String(error))}`)
   }
 }
 
@@ -58,7 +67,7 @@ async function runOperation(config: Config, context: OperationContext): Promise<
     case 'rotate':
       return rotate(context, config.target, config.mint, config.delivery)
     case 'revoke':
-      return revoke(context, config.tokenName)
+      return revoke(context, config)
   }
 }
 

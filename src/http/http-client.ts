@@ -28,19 +28,11 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number
+  /** Read by verify's readiness loop, which honours the database's Retry-After between checks. */
   headers: Record<string, string | string[] | undefined>
   text: string
   /** Attempts made, 1 when the first one answered. */
   attempts: number
-  /** Why each earlier attempt failed. */
-  failedAttempts: FailedAttempt[]
-}
-
-export interface FailedAttempt {
-  /** Absent when no answer arrived (timeout, reset, refused). */
-  status?: number
-  /** e.g. "HTTP 503" or "timed out". */
-  reason: string
 }
 
 /** The request never got a usable answer: no connection, a timeout, a reset, an oversized body. */
@@ -89,7 +81,7 @@ export class HttpClient {
         // twice leaves the same state as once. Create-token: if an answer is lost, the retry mints
         // another token; the first one was never delivered to anyone, so nobody can use it, and
         // the next rotation kills it like every other. The libSQL verify pipeline changes nothing.
-        // DELETE (revoke) is idempotent; a 404 on its retry is handled in TursoClient.revokeApiToken.
+        // DELETE (revoke) is idempotent; a 404 on its retry is settled by listing again (operations/revoke.ts).
         methods: ['GET', 'POST', 'DELETE'],
         statusCodes: RETRYABLE_STATUS_CODES,
         errorCodes: RETRYABLE_ERROR_CODES
@@ -98,14 +90,14 @@ export class HttpClient {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const failedAttempts: FailedAttempt[] = []
+    let failedAttempts = 0
     const decide = undiciRetryDecision({
       retries: req.retries ?? this.options.retries,
       baseDelayMs: this.options.baseDelayMs ?? 1000,
       maxDelayMs: this.options.maxDelayMs ?? 30_000,
       random: this.options.random,
       onRetry: (event) => {
-        failedAttempts.push({ status: event.status, reason: event.reason })
+        failedAttempts++
         this.options.log(
           `Attempt ${event.attempt - 1} of ${event.totalAttempts}: ${event.method} ${event.path} failed (${event.reason}); ` +
             `retrying in ${(event.delayMs / 1000).toFixed(1)} s`
@@ -128,11 +120,10 @@ export class HttpClient {
         status: response.statusCode,
         headers: response.headers,
         text,
-        attempts: failedAttempts.length + 1,
-        failedAttempts
+        attempts: failedAttempts + 1
       }
     } catch (error) {
-      const attempts = failedAttempts.length + 1
+      const attempts = failedAttempts + 1
       const reason = describeTransportError(error)
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
       throw new NetworkError(`${req.method} ${req.url.origin}${req.url.pathname} failed after ${tries}: ${reason}`, attempts, reason)

@@ -1,10 +1,23 @@
 import type { Config } from '../inputs.js'
-import { createTokenRequest, revokeRequest, rotateRequest, type PlannedRequest } from '../turso/client.js'
-import { databasePath, databasesPath } from '../turso/paths.js'
+import {
+  createTokenRequest,
+  listApiTokensRequest,
+  revokeRequest,
+  rotateRequest,
+  type PlannedRequest
+} from '../turso/client.js'
+import { databasePath, databasesPath, organizationApiTokensPath } from '../turso/paths.js'
 
 /** The Turso requests a real run would send, in order; paths and bodies hold no secret. */
 export function plannedRequests(config: Config): PlannedRequest[] {
-  if (config.operation === 'revoke') return [revokeRequest(config.tokenName)]
+  if (config.operation === 'revoke') {
+    // The ID is known only from the list: `{id}` stands for the one found by token-name (and token-owner).
+    const deletion: PlannedRequest =
+      config.organization === null
+        ? revokeRequest(config.tokenName)
+        : { method: 'DELETE', path: `${organizationApiTokensPath(config.organization)}/{id}`, query: {} }
+    return [listApiTokensRequest(config.organization), deletion]
+  }
   const { target } = config
   const lookup: PlannedRequest[] =
     target.kind === 'database' ? [{ method: 'GET', path: databasePath(target.organization, target.database), query: {} }] : []

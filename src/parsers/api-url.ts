@@ -5,38 +5,29 @@ const ACCEPTED =
   'an https:// URL such as https://api.turso.tech (http:// only for loopback hosts: 127.0.0.0/8, localhost, [::1]), ' +
   'without user name, password, query or fragment'
 
-// Characters a bare host name or IP literal can hold; anything else ('/', '@',
-// '%') means the caller passed something other than a host name. (A ':port'
-// suffix passes this check but then fails to parse as an IPv6 literal.)
-const HOST_CHARACTERS = /^[a-z0-9.\-:[\]]+$/u
+// 127.0.0.0/8 as a plain dotted quad: four decimal parts of 0-255 without leading zeros.
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'
+const LOOPBACK_IPV4 = new RegExp(`^127\\.${OCTET}\\.${OCTET}\\.${OCTET}$`, 'u')
 
 /**
- * True for a host name that is the local machine: `localhost` (any case,
- * optional trailing dot), an IPv4 address in 127.0.0.0/8, or the IPv6 loopback
- * `::1` (with or without brackets, in any spelling; also IPv4-mapped
- * `::ffff:127.x.y.z`). IPv4 is read the way URLs and getaddrinfo read it, so
- * `127.1` and `2130706433` count too. Takes a host name only: with a port
- * (`localhost:8080`) the answer is false. Names that merely resolve to a
- * loopback address (`*.localhost`, /etc/hosts entries) do not count, since what
- * they resolve to is outside this pure check.
+ * True for a host name that is the local machine, in the spellings the loopback rule names:
+ * `localhost` (any case, optional trailing dot), a dotted quad in 127.0.0.0/8, or `[::1]`
+ * (`::1` without brackets). Other spellings of the same addresses (`127.1`, `2130706433`,
+ * `0x7f.0.0.1`, `0:0:0:0:0:0:0:1`, `::ffff:127.0.0.1`) are refused: nobody types them for an
+ * emulator, and every extra form is one more to get wrong. Takes a host name only: with a
+ * port (`localhost:8080`) the answer is false. Names that merely resolve to a loopback
+ * address (`*.localhost`, /etc/hosts entries) do not count.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  let host = hostname.toLowerCase()
-  if (host.endsWith('.')) host = host.slice(0, -1)
-  if (host === 'localhost') return true
-  if (!HOST_CHARACTERS.test(host)) return false
+  const host = hostname.toLowerCase()
+  return host === 'localhost' || host === 'localhost.' || host === '[::1]' || host === '::1' || LOOPBACK_IPV4.test(host)
+}
 
-  const isIpv6 = host.includes(':')
-  if (isIpv6 && !host.startsWith('[')) host = `[${host}]`
-  let normalized: string
-  try {
-    // The WHATWG URL parser canonicalises IPv4 (127.1 -> 127.0.0.1) and IPv6 (0:0::1 -> [::1]).
-    normalized = new URL(`http://${host}/`).hostname
-  } catch {
-    return false
-  }
-  if (isIpv6) return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/u.test(normalized)
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(normalized)
+/** The host part of an authority (`host`, `host:port`, `[v6]:port`), as the user wrote it. */
+function hostAsWritten(authority: string): string {
+  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1)
+  const colon = authority.lastIndexOf(':')
+  return colon < 0 ? authority : authority.slice(0, colon)
 }
 
 /** Far beyond any real base URL; a longer value is a mistake that would flood the log. */
@@ -79,7 +70,8 @@ export function parseApiUrl(value: string): URL {
     throw fail('it is not a valid URL')
   }
   if (url.hostname === '') throw fail('it has no host')
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  // The host as written: the URL parser would turn `2130706433` or `127.1` into 127.0.0.1.
+  if (url.protocol === 'http:' && !isLoopbackHost(hostAsWritten(authority))) {
     throw fail('plain http:// is allowed only for loopback hosts, since the API token would travel unencrypted')
   }
   // url.search is '' for a bare '?', so look at the text as well.

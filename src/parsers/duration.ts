@@ -6,7 +6,7 @@ import { echoValue, invalidInput, type InputError } from './input-error.js'
  * literal `never`. It is checked here first so a bad value fails before any
  * request; a valid one is forwarded to the API as typed (trimmed).
  */
-export type Expiration = { kind: 'never' } | { kind: 'duration'; text: string; milliseconds: number }
+export type Expiration = { kind: 'never' } | { kind: 'duration'; text: string }
 
 const INPUT = 'expiration'
 const ACCEPTED = "a duration such as 30m, 12h, 7d, 1w2d6h3ns or 1.5h, or 'never'"
@@ -165,7 +165,7 @@ export function parseExpiration(value: string): Expiration {
   if (nanoseconds < MINIMUM_NANOSECONDS) {
     throw invalidInput(INPUT, ACCEPTED, value, 'shorter than 1s: token expiry has one-second resolution, so the token would be expired on arrival')
   }
-  return { kind: 'duration', text, milliseconds: Number(nanoseconds) / 1e6 }
+  return { kind: 'duration', text }
 }
 
 /** Mistakes worth a specific message before the grammar is applied. */

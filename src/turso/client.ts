@@ -1,12 +1,21 @@
 import { apiEndpoint } from '../parsers/api-url.js'
-import { NetworkError, type FailedAttempt, type HttpClient, type HttpResponse } from '../http/http-client.js'
+import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
 import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
-import { parseResourceName } from '../parsers/names.js'
-import { redact, replaceSecrets } from '../runner/secrets.js'
+import { redact } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
+import { isPrintableTokenName, isTokenId, parseApiTokenList, type ApiTokenList } from './api-token-list.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
-import { apiTokenPath, createTokenPath, databasePath, databasesPath, rotatePath } from './paths.js'
+import {
+  apiTokenPath,
+  apiTokensPath,
+  createTokenPath,
+  databasePath,
+  databasesPath,
+  organizationApiTokenPath,
+  organizationApiTokensPath,
+  rotatePath
+} from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
 
 export interface DatabaseInfo {
@@ -21,11 +30,12 @@ export interface MintedToken {
   expiresAt: Date | null
 }
 
-export interface RevokeResult {
-  tokenName: string
-  /** The token was already gone on a retry after an attempt whose answer was lost. */
-  alreadyGone: boolean
-}
+/**
+ * What a DELETE of an API token got: `revoked` with the name or ID Turso reports (the one sent
+ * when the answer names none usable), or `not-found` (404), which alone proves nothing: the
+ * caller lists again to tell "gone" from "never there".
+ */
+export type DeleteResult = { outcome: 'revoked'; reported: string } | { outcome: 'not-found'; attempts: number }
 
 export interface PlannedRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -60,6 +70,18 @@ export function revokeRequest(tokenName: string): PlannedRequest {
   return { method: 'DELETE', path: apiTokenPath(tokenName), query: {} }
 }
 
+export function listApiTokensRequest(organization: string | null): PlannedRequest {
+  return { method: 'GET', path: organization === null ? apiTokensPath() : organizationApiTokensPath(organization), query: {} }
+}
+
+export function revokeOrganizationTokenRequest(organization: string, tokenId: string): PlannedRequest {
+  return { method: 'DELETE', path: organizationApiTokenPath(organization, tokenId), query: {} }
+}
+
+/** Members see and revoke only their own organization tokens (listOrganizationAPITokens, revokeOrganizationAPIToken). */
+const MEMBER_TOKEN_LIMIT =
+  "A member's API token lists and revokes only the tokens that member minted, and a token restricted to another organization or to a group may not manage them: use an API token of an admin or owner of the organization to revoke another member's token."
+
 /**
  * The Turso Platform API calls this action makes. Every minted token is handed to `maskSecret`
  * before anything else happens to it.
@@ -75,9 +97,14 @@ export class TursoClient {
   async createToken(target: TokenTarget, options: MintOptions): Promise<MintedToken> {
     const attempt: Attempt = {
       action: `create a token for ${describeTarget(target)}`,
-      notFound: notFoundText(target)
+      notFound: mintNotFoundText(target, options.attachDatabases)
     }
-    const response = await this.send(createTokenRequest(target, options), attempt)
+    let response: HttpResponse
+    try {
+      response = await this.send(createTokenRequest(target, options), attempt)
+    } catch (error) {
+      throw attachDatabaseNotFound(error, target, options.attachDatabases) ?? error
+    }
     const body = parseJsonObject(response, attempt)
     const jwt = body.jwt
     if (typeof jwt !== 'string' || jwt === '') throw new UnexpectedResponseError(attempt, 'the answer has no jwt field')
@@ -140,23 +167,58 @@ export class TursoClient {
     return inGroup.map((db) => ({ hostname: db.Hostname as string, group }))
   }
 
-  async revokeApiToken(tokenName: string): Promise<RevokeResult> {
+  /**
+   * The caller's own API tokens (`organization` null), or an organization's org- and
+   * group-scoped tokens; listed to revoke the token named `tokenName`.
+   */
+  async listApiTokens(organization: string | null, tokenName: string): Promise<ApiTokenList> {
+    const attempt: Attempt =
+      organization === null
+        ? {
+            action: `revoke the API token '${tokenName}' (listing the tokens of the account that owns api-token)`,
+            notFound: 'the token list was not found; check api-url'
+          }
+        : {
+            action: `revoke the API token '${tokenName}' in organization '${organization}' (listing the organization's tokens)`,
+            notFound: `organization '${organization}' was not found (check the slug with \`turso org list\`)`,
+            forbidden: MEMBER_TOKEN_LIMIT
+          }
+    const body = parseJsonObject(await this.send(listApiTokensRequest(organization), attempt), attempt)
+    const list = parseApiTokenList(body)
+    if (list === undefined) throw new UnexpectedResponseError(attempt, 'the answer has no tokens list')
+    return list
+  }
+
+  /** DELETE /v1/auth/api-tokens/{name}: one of the caller's own tokens. */
+  async revokeApiToken(tokenName: string): Promise<DeleteResult> {
     const attempt: Attempt = {
       action: `revoke the API token '${tokenName}'`,
       notFound: `no API token named '${tokenName}' exists for this account (list them with \`turso auth api-tokens list\`)`
     }
-    const request = revokeRequest(tokenName)
-    const response = await this.sendRaw(request, attempt)
-    // DELETE is safe to repeat; if an earlier attempt got no answer (or a 5xx) it may well have
-    // revoked the token, and the retry then finds nothing to revoke: that is success.
-    if (response.status === 404 && response.failedAttempts.some(mayHaveBeenCarriedOut)) {
-      return { tokenName, alreadyGone: true }
+    return this.deleteToken(revokeRequest(tokenName), attempt, tokenName, isPrintableTokenName)
+  }
+
+  /** DELETE /v1/organizations/{org}/api-tokens/{id}; `description` names the token for errors. */
+  async revokeOrganizationApiToken(organization: string, tokenId: string, description: string): Promise<DeleteResult> {
+    const attempt: Attempt = {
+      action: `revoke ${description} in organization '${organization}'`,
+      notFound: `no token with ID ${tokenId} exists in organization '${organization}'`,
+      forbidden: MEMBER_TOKEN_LIMIT
     }
-    const body = parseJsonObject(this.checkStatus(response, attempt), attempt)
-    // The reported name is printed and set as an output: one that the token-name input itself
-    // would refuse (a newline could start a `::workflow-command::`) falls back to the name sent.
-    const revoked = typeof body.token === 'string' && isPrintableTokenName(body.token) ? body.token : tokenName
-    return { tokenName: revoked, alreadyGone: false }
+    return this.deleteToken(revokeOrganizationTokenRequest(organization, tokenId), attempt, tokenId, isTokenId)
+  }
+
+  private async deleteToken(request: PlannedRequest, attempt: Attempt, sent: string, usable: (reported: string) => boolean): Promise<DeleteResult> {
+    const response = await this.sendRaw(request, attempt)
+    // DELETE is safe to repeat, and after a lost answer the retry finds nothing: the caller,
+    // which listed the token before, lists again to tell "gone" from "never there".
+    if (response.status === 404) return { outcome: 'not-found', attempts: response.attempts }
+    this.checkStatus(response, attempt)
+    // Any 2xx is success. The reported value is printed and set as an output: an empty body, or
+    // a value the input rules would refuse (a newline could start a `::workflow-command::`),
+    // falls back to the value sent.
+    const reported = parseOptionalJsonObject(response.text)?.token
+    return { outcome: 'revoked', reported: typeof reported === 'string' && usable(reported) ? reported : sent }
   }
 
   private async send(request: PlannedRequest, attempt: Attempt): Promise<HttpResponse> {
@@ -178,11 +240,12 @@ export class TursoClient {
   }
 
   private checkStatus(response: HttpResponse, attempt: Attempt): HttpResponse {
-    // Every documented success is exactly 200; a 3xx is never followed (see HttpClient).
-    if (response.status === 200) return response
+    // Turso documents 200 for each success, but any 2xx means done; a 3xx is never followed (see HttpClient).
+    if (response.status >= 200 && response.status < 300) return response
     // Redacted before apiErrorMessage shortens it: cut first, an echoed secret would lose its
     // tail, and the head that is left would no longer match the secret and be printed.
-    const text = redact(replaceSecrets(response.text, [this.apiToken]))
+    // (The API token is among the secrets: it is registered the moment it is read.)
+    const text = redact(response.text)
     throw new TursoApiError(response.status, apiErrorMessage(text), attempt, response.attempts)
   }
 }
@@ -194,21 +257,6 @@ function isHostAndPort(value: string): boolean {
   return splitHostAndPort(value) !== undefined
 }
 
-function isPrintableTokenName(value: string): boolean {
-  // Also one the server-text rule leaves untouched: `a%0A::warning::b` is a valid name, but not one to print.
-  if (serverText(value, Number.MAX_SAFE_INTEGER) !== value) return false
-  try {
-    return parseResourceName('token-name', value, 'token-name') === value
-  } catch {
-    return false
-  }
-}
-
-/** 408 and 429 say the server did not act on the request; anything else might have. */
-function mayHaveBeenCarriedOut(failure: FailedAttempt): boolean {
-  return failure.status !== 408 && failure.status !== 429
-}
-
 // Turso answers 404 for a wrong organization slug as well, so the organization is named too.
 function notFoundText(target: TokenTarget): string {
   if (target.kind === 'database') {
@@ -217,6 +265,38 @@ function notFoundText(target: TokenTarget): string {
   return target.organization === null
     ? `group '${target.group}' was not found in your user account (list them with \`turso group list\`)`
     : `group '${target.group}' was not found in organization '${target.organization}' (list them with \`turso group list\`; check the organization slug with \`turso org list\`)`
+}
+
+/** A 404 of a mint with attach-databases may mean one of those is missing, not the target. */
+function mintNotFoundText(target: TokenTarget, attachDatabases: readonly string[]): string {
+  if (attachDatabases.length === 0) return notFoundText(target)
+  const listed = attachDatabases.map((name) => `'${name}'`).join(', ')
+  return `${notFoundText(target)}; or an attach-databases entry (${listed}) does not exist there`
+}
+
+/**
+ * When Turso's 404 message names an attach-databases entry (and not the target), the error
+ * names that entry instead of blaming the target ("database 'app-db' was not found").
+ */
+function attachDatabaseNotFound(error: unknown, target: TokenTarget, attachDatabases: readonly string[]): TursoApiError | undefined {
+  if (!(error instanceof TursoApiError) || error.status !== 404) return undefined
+  const named = (name: string): boolean => new RegExp(`(?:^|[^a-z0-9-])${name}(?:[^a-z0-9-]|$)`, 'u').test(error.apiMessage)
+  if (target.kind === 'database' && named(target.database)) return undefined
+  const missing = attachDatabases.find(named)
+  if (missing === undefined) return undefined
+  const where = target.organization === null ? 'your user account' : `organization '${target.organization}'`
+  const notFound = `attach database '${missing}' (input attach-databases) was not found in ${where} (list them with \`turso db list\`)`
+  return new TursoApiError(error.status, error.apiMessage, { ...error.attempt, notFound }, error.attempts)
+}
+
+/** The JSON object in an optional success body; undefined for an empty or other body. */
+function parseOptionalJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function parseJsonObject(response: HttpResponse, attempt: Attempt): Record<string, unknown> {

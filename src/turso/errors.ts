@@ -7,6 +7,8 @@ export interface Attempt {
   action: string
   /** What a 404 means for this call, e.g. "database 'app-db' was not found in organization 'acme'". */
   notFound: string
+  /** What a 403 means for this call, when it means more than a missing scope. */
+  forbidden?: string
 }
 
 /** Turso answered, but not with success. */
@@ -62,6 +64,7 @@ export function nextStep(status: number, attempt: Attempt): string {
     case 402:
       return 'The organization has no active subscription for this: check its plan and billing at turso.tech.'
     case 403:
+      if (attempt.forbidden !== undefined) return attempt.forbidden
       return 'The API token is not allowed to do this: check that it belongs to a member of the organization and, for a scoped token, that it has the needed scope (db:mint-token, group:mint-token, db:rotate-creds, group:rotate-creds).'
     case 404:
       return `Check the name: ${attempt.notFound}.`

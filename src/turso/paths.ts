@@ -30,3 +30,13 @@ export const databasesPath = (organization: string): string => path('v1', 'organ
 
 /** revokeAPIToken (https://docs.turso.tech/api-reference/tokens/revoke). */
 export const apiTokenPath = (tokenName: string): string => path('v1', 'auth', 'api-tokens', tokenName)
+
+/** listAPITokens: the caller's own tokens (https://docs.turso.tech/api-reference/tokens/list). */
+export const apiTokensPath = (): string => path('v1', 'auth', 'api-tokens')
+
+/** listOrganizationAPITokens: an organization's org- and group-scoped tokens, with `owner` for admins. */
+export const organizationApiTokensPath = (organization: string): string => path('v1', 'organizations', organization, 'api-tokens')
+
+/** revokeOrganizationAPIToken: by ID, since names are unique per user only. */
+export const organizationApiTokenPath = (organization: string, tokenId: string): string =>
+  path('v1', 'organizations', organization, 'api-tokens', tokenId)
