@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { loadDefaultSeed } from '../emulator/seed.js'
 import { useEmulator } from './support/emulator.js'
 import { describeRun, failedSteps, readWorkflow, runJob } from './support/workflow.js'
 
@@ -20,6 +21,15 @@ describe('the self-test workflow', () => {
     expect(job.steps[ids.indexOf('wait-emulator')].run).toMatch(/for attempt in \$\(seq 1 60\)/)
     expect(ids.indexOf('create')).toBeGreaterThan(ids.indexOf('wait-emulator'))
     expect(job.env?.TURSO_API_URL).toBe('http://127.0.0.1:8787')
+  })
+
+  it('authenticates with a seeded API token and revokes another seeded one, never its own', () => {
+    const seeded = loadDefaultSeed().apiTokens
+    const own = seeded.find((token) => token.value === job.env?.TURSO_API_TOKEN)
+    const revoked = job.steps.find((step) => step.id === 'revoke')?.with?.['token-name']
+    expect(own).toBeDefined()
+    expect(seeded.map((token) => token.name)).toContain(revoked)
+    expect(revoked).not.toBe(own?.name)
   })
 
   it('passes: create-token with export-env and verify, a group rotation, a revoke, and an invalid input that fails', async () => {
