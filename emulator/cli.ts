@@ -1,11 +1,19 @@
 /**
  * `npm run emulator [-- --host H --port P]`: runs the Turso emulator until SIGINT/SIGTERM.
- * Prints the API URL, the seeded API token (an obviously fake value) and each database's host.
+ * Prints the API URL, the API token to use (an obviously fake value), the names of every seeded
+ * API token (what `revoke` can be tried on) and each database's host.
  */
 import { parseArgs } from 'node:util'
+import { loadDefaultSeed, type SeedApiToken } from './seed.js'
 import { startEmulator } from './server.js'
 
 const DEFAULT_PORT = 8787
+
+/** `name`, with the scope of an organization or group token: `staging-bot (acme/staging)`. */
+function describeApiToken(token: SeedApiToken): string {
+  const scope = [token.organization, token.group].filter((part) => part !== undefined).join('/')
+  return scope === '' ? token.name : `${token.name} (${scope})`
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -14,15 +22,18 @@ async function main(): Promise<void> {
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`)
 
-  const emulator = await startEmulator({ host: values.host, port })
+  const seed = loadDefaultSeed()
+  const emulator = await startEmulator({ host: values.host, port, seed })
   const { databases } = (await (await fetch(`${emulator.url}/_emulator/databases`)).json()) as {
     databases: { organization: string; name: string; hostname: string }[]
   }
   console.log(`Turso emulator listening on ${emulator.url}`)
-  console.log(`API token: ${emulator.apiToken}`)
+  console.log(`API token: ${emulator.apiToken}  (api-token, or TURSO_API_TOKEN)`)
+  console.log(`Seeded API tokens (token-name for revoke): ${seed.apiTokens.map(describeApiToken).join(', ')}`)
   console.log('Databases (libSQL pipeline at http://<host>/v2/pipeline):')
   for (const db of databases) console.log(`  ${db.organization}/${db.name}  ${db.hostname}`)
   console.log('Control routes: POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests, POST /_emulator/verify')
+  console.log('Another port: npm run emulator -- --port N. Stop with Ctrl-C.')
 
   let stopping = false
   const stop = (signal: string): void => {

