@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { extractWorkflowBlocks, formatFinding, lintSources, projectWorkflows, workflowFiles } from '../scripts/lint-workflows.js'
 import { projectRoot } from '../scripts/lib/runner.js'
 
@@ -90,5 +91,31 @@ describe("the project's own workflows", () => {
     expect(repositoryWorkflows.length).toBeGreaterThanOrEqual(5)
     expect(sources.length).toBe(repositoryWorkflows.length + readmeWorkflows.length + examples.length)
     expect((await lintSources(sources)).map(formatFinding)).toEqual([])
+  })
+
+  it('every workflow that rotates against Turso queues on one concurrency group per Turso organization and group', () => {
+    // Two rotations of one group at once kill each other's tokens, whichever workflow, ref or run
+    // starts them; the self-test rotates its own job-local emulator (api-url on loopback).
+    type Step = { with?: Record<string, unknown> }
+    type Job = { env?: Record<string, string>; steps?: Step[] }
+    type Workflow = { concurrency?: { group?: string } | string; env?: Record<string, string>; jobs: Record<string, Job> }
+    const rotating = projectWorkflows(projectRoot).filter((source) => {
+      const workflow = parse(source.text) as Workflow
+      return Object.values(workflow.jobs).some((job) =>
+        (job.steps ?? []).some((step) => {
+          if (step.with?.operation !== 'rotate') return false
+          const env = { ...workflow.env, ...job.env }
+          const apiUrl = String(step.with['api-url'] ?? '').replace(/\$\{\{ env\.(\w+) \}\}/, (_, name: string) => env[name] ?? '')
+          return !apiUrl.startsWith('http://127.0.0.1')
+        })
+      )
+    })
+    expect(rotating.length).toBeGreaterThanOrEqual(5)
+    for (const source of rotating) {
+      const { concurrency } = parse(source.text) as Workflow
+      const group = typeof concurrency === 'string' ? concurrency : concurrency?.group
+      expect({ file: source.file, group }).toEqual({ file: source.file, group: expect.stringMatching(/^turso-rotate-/) })
+      expect(group).not.toMatch(/github\.(workflow|ref|run_id|run_number|sha)/)
+    }
   })
 })
