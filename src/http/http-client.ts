@@ -78,13 +78,12 @@ export class HttpClient {
       // held each attempt for five minutes whatever the timeout input said.
       proxyTls: { timeout: options.timeoutMs },
       requestTls: { timeout: options.timeoutMs },
-      clientFactory: (origin: URL | string, clientOptions: { connect?: unknown }) =>
-        new Pool(origin, {
-          ...clientOptions,
-          connect: withEarlyConnection(origin, clientOptions.connect) as ConnectorOptions,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs
-        })
+      clientFactory: (origin: URL, clientOptions: object) =>
+        new Pool(origin, { ...clientOptions, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }),
+      // The pools for each origin, direct or inside a proxy tunnel: a direct one may start with the
+      // connection opened at start-up.
+      factory: (origin: URL | string, poolOptions: { connect?: unknown }) =>
+        new Pool(origin, { ...poolOptions, connect: withEarlyConnection(origin, poolOptions.connect) as ConnectorOptions })
     } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
     this.dispatcher = this.agent.compose(
       interceptors.retry({
