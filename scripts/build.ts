@@ -12,7 +12,7 @@
  * rest of the action that it imports while the handshake runs, and the lazily loaded chunks.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -39,9 +39,9 @@ exports.ProxyAgent = require(${lib('dispatcher/proxy-agent.js')})
 
 function removeShim(): void {
   rmSync(shimDir, { recursive: true, force: true })
-  const parent = dirname(shimDir)
   try {
-    rmSync(parent, { recursive: false })
+    // The node_modules folder the shim needed, unless something else is in it.
+    rmdirSync(dirname(shimDir))
   } catch {
     // Not empty or already gone: leave it.
   }
