@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
-import { makeThrowAwayCertificate, startTlsFront, type ThrowAwayCertificate, type TlsFront } from '../scripts/lib/tls-fixture.js'
+import { makeThrowAwayCertificate, startLatencyRelay, startTlsFront, type ThrowAwayCertificate, type TlsFront } from '../scripts/lib/tls-fixture.js'
 import { useEmulator } from './support/emulator.js'
 import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
@@ -52,6 +52,20 @@ describe('dist/index.js over https', () => {
     expect(front.secureConnections).toBe(1)
     expect(emulator.requests).toHaveLength(1)
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token])
+  })
+
+  it('over a link with latency, the run waits for the early handshake it hands to the client', async () => {
+    // The connection is unreferenced until a request needs it; this run would end early (exit 13)
+    // if the request's wait for the handshake did not keep the process alive.
+    const relay = await startLatencyRelay(new URL(front.url), 40)
+    try {
+      const run = await runBundledAction(inputs({ 'api-url': relay.url }), { TURSO_API_TOKEN: emulator.apiToken, NODE_EXTRA_CA_CERTS: certificate.certFile })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.token).toBeTruthy()
+      expect(relay.connections).toBe(1)
+    } finally {
+      await relay.close()
+    }
   })
 
   it('an untrusted certificate fails the run as a TLS error; no request reaches the server', async () => {

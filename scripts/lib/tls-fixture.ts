@@ -113,6 +113,8 @@ export interface LatencyRelay {
   connections: number
   /** Everything clients sent, in order of arrival (for checks that nothing went in clear). */
   received: Buffer[]
+  /** performance.now() when a client's first byte reached the relay (left the client), since the last reset. */
+  firstByteAt: number | undefined
   reset(): void
   close(): Promise<void>
 }
@@ -133,7 +135,10 @@ export async function startLatencyRelay(target: URL, delayMs: number, port = 0):
       socket.setNoDelay(true)
       socket.on('close', () => sockets.delete(socket))
     }
-    forward(client, upstream, delayMs, (chunk) => relay.received.push(chunk))
+    forward(client, upstream, delayMs, (chunk) => {
+      relay.firstByteAt ??= performance.now()
+      relay.received.push(chunk)
+    })
     forward(upstream, client, delayMs)
   })
   await new Promise<void>((resolve, reject) => {
@@ -144,9 +149,11 @@ export async function startLatencyRelay(target: URL, delayMs: number, port = 0):
     url: `${target.protocol}//127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections: 0,
     received: [],
+    firstByteAt: undefined,
     reset() {
       relay.connections = 0
       relay.received = []
+      relay.firstByteAt = undefined
     },
     close: () => closeServer(server, sockets)
   }

@@ -17,6 +17,8 @@ export function connectorWithEarlyConnection(early: EarlyConnection, fallback: C
       return
     }
     pending = undefined
+    // Unreferenced so far (an unused connection must not hold the run); now a request waits on it.
+    candidate.hold()
     void candidate.settled.then((outcome) => {
       if (!outcome.connected) {
         if (outcome.timedOut) {

@@ -12,6 +12,8 @@ export interface EarlyConnection {
   readonly origin: string
   /** Settles once: connected (for https: handshaken and the certificate verified), or why not. */
   readonly settled: Promise<EarlyOutcome>
+  /** For a caller about to wait on `settled`: from now on the pending connection keeps the process alive. */
+  hold(): void
   /** After a successful `settled`: the socket, now the caller's, or undefined if it has closed since. */
   adopt(): Socket | undefined
   /** Destroys the socket (a run that ended before its first request). */
@@ -74,6 +76,9 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   return {
     origin: url.origin,
     settled,
+    hold: () => {
+      socket.ref()
+    },
     adopt: () => {
       if (closed || socket.destroyed || !socket.writable || socket.readableEnded) {
         socket.destroy()
