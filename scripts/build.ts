@@ -5,14 +5,15 @@
  * node:zlib, and, through the web layer's use of the `File`/`Headers` globals, Node's own internal
  * copy of undici. For the duration of the build, a tiny package named undici is placed where
  * webpack looks first for that import (node_modules/@actions/http-client/node_modules/undici); it
- * re-exports ProxyAgent from the same undici files. Nothing in node_modules is changed for tests or
- * at any other time: the package is removed when ncc is done.
+ * re-exports ProxyAgent from the same undici files. One line of undici is adjusted the same way
+ * (see SOURCE_ADJUSTMENTS). Both exist only while ncc runs: the package is removed and the file
+ * restored when it is done, so tests and everything else see node_modules as npm installed it.
  *
  * The output: dist/index.js (the entry: masks, validates, opens the connection), the chunk with the
  * rest of the action that it imports while the handshake runs, and the lazily loaded chunks.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -47,12 +48,50 @@ function removeShim(): void {
   }
 }
 
+/**
+ * undici's client.js requires its HTTP/2 client at load, which loads node:http2 (one of the
+ * costliest built-in modules to load) in every run, although ALPN offers only http/1.1 and
+ * HTTP/2 is never used. In the bundle it is required on first use instead: the same function,
+ * called the same way. The file is patched for the duration of the build and restored after.
+ */
+const SOURCE_ADJUSTMENTS = [
+  {
+    file: join(undiciLib, 'dispatcher', 'client.js'),
+    from: "const connectH2 = require('./client-h2.js')",
+    to: "let loadedConnectH2; const connectH2 = (...args) => (loadedConnectH2 ??= require('./client-h2.js'))(...args) // build: loaded on first use"
+  }
+]
+
+function adjustSources(): () => void {
+  const originals: { file: string; text: string }[] = []
+  try {
+    for (const { file, from, to } of SOURCE_ADJUSTMENTS) {
+      const text = readFileSync(file, 'utf8')
+      if (text.split(from).length !== 2) throw new Error(`${relative(root, file)} no longer contains exactly one \`${from}\`: review the build's source adjustments for this undici version`)
+      originals.push({ file, text })
+      writeFileSync(file, text.replace(from, to))
+    }
+  } catch (error) {
+    for (const { file, text } of originals) writeFileSync(file, text)
+    throw error
+  }
+  return () => {
+    for (const { file, text } of originals) writeFileSync(file, text)
+  }
+}
+
+// `npm run build -- --out <dir>` builds elsewhere (e.g. a candidate for BENCH_DIST).
+const outFlag = process.argv.indexOf('--out')
+const outDir = outFlag >= 0 ? process.argv[outFlag + 1] : 'dist'
+
 placeShim()
+const restoreSources = adjustSources()
 try {
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  const args = [ncc, 'build', 'src/index.ts', '--out', 'dist', '--minify', '--source-map', '--no-source-map-register', '--license', 'licenses.txt', ...process.argv.slice(2)]
+  const args = [ncc, 'build', 'src/index.ts', '--out', outDir, '--minify', '--source-map', '--no-source-map-register', '--license', 'licenses.txt']
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
   process.exitCode = result.status ?? 1
 } finally {
+  restoreSources()
   removeShim()
 }
