@@ -109,7 +109,8 @@ describe('startEarly', () => {
     const written: string[] = []
     const early = startEarly(runnerEnv({ 'api-url': emulator.url, 'github-token': 'ghp_example' }, { TURSO_API_TOKEN: emulator.apiToken }), (text) => written.push(text))
     expect(written).toEqual([maskCommand(emulator.apiToken), maskCommand('ghp_example')])
-    expect(early).toEqual({ masked: [emulator.apiToken, 'ghp_example'], connecting: true })
+    expect(early).toMatchObject({ masked: [emulator.apiToken, 'ghp_example'], connecting: true })
+    await early.started
     const connection = takeEarlyConnection(new URL(emulator.url).origin)
     expect(connection).toBeDefined()
     await expect(connection?.settled).resolves.toEqual({ connected: true })

@@ -10,6 +10,11 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 export interface EarlyConnection {
   /** `https://host[:port]`, as URL.origin gives it. */
   readonly origin: string
+  /**
+   * Resolves once the TCP connection is up (and, for https, the ClientHello handed to the kernel,
+   * which happens in the same tick), or has failed: never rejects.
+   */
+  readonly started: Promise<void>
   /** Settles once: connected (for https: handshaken and the certificate verified), or why not. */
   readonly settled: Promise<EarlyOutcome>
   /** For a caller about to wait on `settled`: from now on the pending connection keeps the process alive. */
@@ -48,6 +53,10 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   }
   socket.on('error', guard)
   socket.once('close', guard)
+  const started = new Promise<void>((resolve) => {
+    socket.once('connect', () => resolve())
+    socket.once('close', () => resolve())
+  })
   const settled = new Promise<EarlyOutcome>((resolve) => {
     const readyEvent = https ? 'secureConnect' : 'connect'
     const timer = setTimeout(() => fail(new Error(`connect to ${hostname}:${port} timed out after ${timeoutMs} ms`), true), timeoutMs)
@@ -75,6 +84,7 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   })
   return {
     origin: url.origin,
+    started,
     settled,
     hold: () => {
       socket.ref()

@@ -15,6 +15,8 @@ export interface EarlyStart {
   masked: string[]
   /** Whether a connection was opened (for tests and the benchmark's sake). */
   connecting: boolean
+  /** See EarlyConnection.started; resolved at once when nothing was opened. */
+  started: Promise<void>
 }
 
 /** An input as @actions/core `getInput` reads it: INPUT_<NAME> (spaces as '_', upper case), trimmed. */
@@ -39,9 +41,10 @@ export function startEarly(env: NodeJS.ProcessEnv, write: (text: string) => void
     // The same reading and validation as the normal path, which repeats it (with its warnings).
     config = readConfig({ readInput: (name) => readRunnerInput(env, name), env, maskSecret, warn: () => undefined })
   } catch {
-    return { masked, connecting: false }
+    return { masked, connecting: false, started: Promise.resolve() }
   }
-  if (config.dryRun || proxyApplies(config.connection.apiUrl, env)) return { masked, connecting: false }
-  offerEarlyConnection(openEarlyConnection(config.connection.apiUrl, config.connection.timeoutMs))
-  return { masked, connecting: true }
+  if (config.dryRun || proxyApplies(config.connection.apiUrl, env)) return { masked, connecting: false, started: Promise.resolve() }
+  const connection = openEarlyConnection(config.connection.apiUrl, config.connection.timeoutMs)
+  offerEarlyConnection(connection)
+  return { masked, connecting: true, started: connection.started }
 }
