@@ -39,8 +39,10 @@ export interface TlsResults {
   warmups: number
   action: TlsSideResult
   floor: TlsSideResult
-  /** Median over the pairs of (action − floor) for the first request byte. */
+  /** Median over the pairs of (action − floor) for the first request byte at the server. */
   firstByteGapMedian: number
+  /** Median over the pairs of (action − floor) for the first byte on the wire. */
+  firstWireGapMedian: number
 }
 
 interface Sample {
@@ -121,6 +123,7 @@ export async function benchTls(options: TlsOptions): Promise<TlsResults> {
     warmups: options.warmups,
     action: side(action),
     floor: side(floor),
-    firstByteGapMedian: summarize(action.map((s, i) => s.firstRequestByte - floor[i].firstRequestByte)).median
+    firstByteGapMedian: summarize(action.map((s, i) => s.firstRequestByte - floor[i].firstRequestByte)).median,
+    firstWireGapMedian: summarize(action.map((s, i) => s.firstWireByte - floor[i].firstWireByte)).median
   }
 }
