@@ -29,10 +29,10 @@ afterEach(() => {
   front.reset()
 })
 
-const client = (): HttpClient => new HttpClient({ timeoutMs: 5000, retries: 0, userAgent: 'startup-test', log: () => undefined })
+const client = (timeoutMs = 5000): HttpClient => new HttpClient({ timeoutMs, retries: 0, userAgent: 'startup-test', log: () => undefined })
 const MINT_PATH = '/v1/organizations/acme/groups/default/auth/tokens?expiration=never&authorization=full-access'
-const mint = (base: string): Promise<Awaited<ReturnType<HttpClient['send']>>> =>
-  client().send({ method: 'POST', url: new URL(MINT_PATH, base), headers: { authorization: `Bearer ${emulator.apiToken}` } })
+const mint = (base: string, timeoutMs?: number): Promise<Awaited<ReturnType<HttpClient['send']>>> =>
+  client(timeoutMs).send({ method: 'POST', url: new URL(MINT_PATH, base), headers: { authorization: `Bearer ${emulator.apiToken}` } })
 
 /** INPUT_* as the runner sets them (with action.yml's defaults that matter here). */
 function runnerEnv(inputs: Record<string, string>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -204,6 +204,27 @@ describe('the HTTP client and the early connection', () => {
       expect(relay.connections).toBe(1)
     } finally {
       await new Promise<void>((resolve) => closer.close(() => resolve()))
+    }
+  })
+
+  it('an early connect that timed out fails the attempt as a connect timeout, without a second wait', async () => {
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      // The handshake never completes; the early connection gives up after its own bound.
+      const early = openEarlyConnection(new URL(url), 100)
+      offerEarlyConnection(early)
+      // The client's own bound is far longer than the test may run: a second connect would hang.
+      const failure = await mint(url, 60_000).then(
+        () => undefined,
+        (error: unknown) => error
+      )
+      expect(failure).toBeInstanceOf(NetworkError)
+      expect((failure as NetworkError).reason).toBe('timed out')
+      expect(await early.settled).toMatchObject({ connected: false, timedOut: true })
+    } finally {
+      silent.close()
     }
   })
 
