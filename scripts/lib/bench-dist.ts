@@ -38,6 +38,7 @@ export interface DistReport {
 
 /** Names a lazy import loads, as the action uses them, with the input that triggers each. */
 const KNOWN_LOADERS: Record<string, string> = {
+  run: 'always: imported by index.js right after it has started the connection to the API (the rest of the action)',
   verifyDatabaseToken: '`verify: true` (libSQL check)',
   storeSecret: '`secret-name` set (GitHub secret store)'
 }
@@ -46,10 +47,12 @@ export function analyzeDist(distDir: string): DistReport {
   const indexPath = join(distDir, 'index.js')
   const index = readFileSync(indexPath)
   const indexText = index.toString('utf8')
-  const loaders = lazyLoaders(indexText)
-  const chunks = readdirSync(distDir)
+  const chunkFiles = readdirSync(distDir)
     .filter((file) => /^\d+\.index\.js$/.test(file))
     .sort()
+  // A chunk can load others (the entry loads the rest of the action, which loads the lazy parts).
+  const loaders = lazyLoaders([indexText, ...chunkFiles.map((file) => readFileSync(join(distDir, file), 'utf8'))].join('\n'))
+  const chunks = chunkFiles
     .map((file): ChunkInfo => {
       const id = file.split('.')[0]
       const users = loaders.get(id) ?? []
@@ -80,12 +83,16 @@ export function analyzeDist(distDir: string): DistReport {
 /**
  * Chunk id → names imported through it. ncc (webpack) compiles `await import('./x.js')` followed
  * by a destructuring into `const{name:v}=await r.e(747).then(...)` or, for several chunks,
- * `await Promise.all([r.e(686),r.e(230)]).then(...)`.
+ * `await Promise.all([r.e(686),r.e(230)]).then(...)`; in chunks, which ncc does not minify,
+ * `const { name } = await __webpack_require__.e(/* import() *\/ 396).then(...)`.
  */
-function lazyLoaders(indexText: string): Map<string, string[]> {
+export function lazyLoaders(code: string): Map<string, string[]> {
   const loaders = new Map<string, string[]>()
-  for (const match of indexText.matchAll(/const\{(\w+):\w+\}=await (Promise\.all\(\[[^\]]*\]\)|\w+\.e\(\d+\))/g)) {
-    for (const [, id] of match[2].matchAll(/\.e\((\d+)\)/g)) loaders.set(id, [...(loaders.get(id) ?? []), match[1]])
+  const pattern = /const\s*\{\s*(\w+)[^}]*\}\s*=\s*await\s+(Promise\.all\((?:\/\*[^*]*\*\/\s*)?\[[^\]]*\]\)|\w+\.e\((?:\/\*[^*]*\*\/\s*)?\d+\))/g
+  for (const match of code.matchAll(pattern)) {
+    for (const [, id] of match[2].matchAll(/\.e\((?:\/\*[^*]*\*\/\s*)?(\d+)\)/g)) {
+      if (!(loaders.get(id) ?? []).includes(match[1])) loaders.set(id, [...(loaders.get(id) ?? []), match[1]])
+    }
   }
   return loaders
 }

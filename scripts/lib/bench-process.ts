@@ -13,6 +13,8 @@ export interface TimedRun {
   stdout: string
   stderr: string
   elapsedMs: number
+  /** performance.now() just before the spawn, to time events seen by servers in this process. */
+  startedAt: number
 }
 
 /**
@@ -25,7 +27,7 @@ export const benchNode = process.env.BENCH_NODE || process.execPath
 export async function timeNode(args: string[], env: Record<string, string>): Promise<TimedRun> {
   const started = performance.now()
   const result = await spawnNode(args, env, benchNode)
-  return { ...result, elapsedMs: performance.now() - started }
+  return { ...result, elapsedMs: performance.now() - started, startedAt: started }
 }
 
 /**

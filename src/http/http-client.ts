@@ -1,4 +1,6 @@
-import { EnvHttpProxyAgent, errors, interceptors, Pool, request, type Dispatcher } from 'undici'
+import { takeEarlyConnection } from '../startup/early-connection.js'
+import { connectorWithEarlyConnection } from './early-connector.js'
+import { buildConnector, EnvHttpProxyAgent, errors, interceptors, Pool, type ConnectorOptions, type Dispatcher } from './undici.js'
 import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
 
 /** Turso and libSQL answer these requests in a few hundred bytes; anything near this is not their answer. */
@@ -71,7 +73,11 @@ export class HttpClient {
       proxyTls: { timeout: options.timeoutMs },
       requestTls: { timeout: options.timeoutMs },
       clientFactory: (origin: URL, clientOptions: object) =>
-        new Pool(origin, { ...clientOptions, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs })
+        new Pool(origin, { ...clientOptions, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }),
+      // The pools for each origin, direct or inside a proxy tunnel: a direct one may start with the
+      // connection opened at start-up.
+      factory: (origin: URL | string, poolOptions: { connect?: unknown }) =>
+        new Pool(origin, { ...poolOptions, connect: withEarlyConnection(origin, poolOptions.connect) as ConnectorOptions })
     } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
     this.dispatcher = this.agent.compose(
       interceptors.retry({
@@ -107,14 +113,16 @@ export class HttpClient {
     // Aborted only once the headers are in: see readBody.
     const bodyDeadline = new AbortController()
     try {
-      const response = await request(req.url, {
+      // Dispatcher.request is what undici's top-level request() calls after splitting the URL.
+      const response = await this.dispatcher.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
         headers: { 'user-agent': this.options.userAgent, accept: 'application/json', ...req.headers },
         body: req.body,
-        dispatcher: this.dispatcher,
         signal: bodyDeadline.signal,
         retryOptions: { retry: decide }
-      } as Parameters<typeof request>[1])
+      } as Dispatcher.RequestOptions)
       const text = await this.readBody(response.body, bodyDeadline)
       return {
         status: response.statusCode,
@@ -146,6 +154,18 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.agent.close()
   }
+}
+
+/**
+ * The connect option for a direct connection pool (the one for a proxy tunnel is a function of
+ * undici's ProxyAgent and stays as it is): the connection opened at start-up, if there is one for
+ * this origin, serves the pool's first connect; undici's usual connector does the rest.
+ */
+function withEarlyConnection(origin: URL | string, connect: unknown): unknown {
+  if (connect !== undefined && (typeof connect !== 'object' || connect === null)) return connect
+  const early = takeEarlyConnection(new URL(String(origin)).origin)
+  if (early === undefined) return connect
+  return connectorWithEarlyConnection(early, buildConnector({ ...(connect as ConnectorOptions | undefined) }))
 }
 
 function describeTransportError(error: unknown): string {

@@ -13,6 +13,11 @@ export function registerSecret(value: string): void {
   core.setSecret(value)
 }
 
+/** A value the start-up path (src/startup/early-start.ts) has already masked: known, never announced twice. */
+export function noteMaskedSecret(value: string): void {
+  if (value !== '') knownSecrets.add(value)
+}
+
 export function redact(text: string): string {
   return replaceSecrets(text, [...knownSecrets])
 }

@@ -1,0 +1,129 @@
+import type { Emulator } from '../../emulator/server.js'
+import { timeNode, type TimedRun } from './bench-process.js'
+import { summarize, type Summary } from './bench-stats.js'
+import { createRunnerFiles, inputEnv } from './runner.js'
+import { makeThrowAwayCertificate, startLatencyRelay, startTlsFront } from './tls-fixture.js'
+
+/**
+ * The TLS scenario of `npm run bench`: the action and the fetch floor each mint one token from
+ * the emulator behind a TLS server (a throw-away certificate, trusted through
+ * NODE_EXTRA_CA_CERTS), reached through a loopback relay that delays every chunk each way by
+ * `latencyMs` (a round trip of 2 × latencyMs). Runs go pair by pair (action and floor, the order
+ * alternating), and each records, from spawn: exit, the first byte the process put on the wire
+ * (its ClientHello reaching the relay), and the first byte of the request reaching the server.
+ */
+
+export interface TlsOptions {
+  emulator: Emulator
+  actionEntry: string
+  floorScript: string
+  defaults: Record<string, string>
+  organization: string
+  database: string
+  group: string
+  baseEnv: () => Record<string, string>
+  latencyMs: number
+  warmups: number
+  runs: number
+}
+
+export interface TlsSideResult {
+  wall: Summary
+  firstRequestByte: Summary
+  firstWireByte: Summary
+}
+
+export interface TlsResults {
+  latencyMs: number
+  runs: number
+  warmups: number
+  action: TlsSideResult
+  floor: TlsSideResult
+  /** Median over the pairs of (action − floor) for the first request byte at the server. */
+  firstByteGapMedian: number
+  /** Median over the pairs of (action − floor) for the first byte on the wire. */
+  firstWireGapMedian: number
+}
+
+interface Sample {
+  wall: number
+  firstRequestByte: number
+  firstWireByte: number
+}
+
+export async function benchTls(options: TlsOptions): Promise<TlsResults> {
+  const { emulator } = options
+  const certificate = makeThrowAwayCertificate()
+  const front = await startTlsFront(new URL(emulator.url), certificate)
+  const relay = await startLatencyRelay(new URL(front.url), options.latencyMs)
+  const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+
+  async function sample(kind: 'action' | 'floor'): Promise<Sample> {
+    front.reset()
+    relay.reset()
+    emulator.clearRequests()
+    let run: TimedRun
+    let problem: string | undefined
+    if (kind === 'action') {
+      const files = createRunnerFiles()
+      try {
+        const inputs = { operation: 'create-token', 'api-url': relay.url, organization: options.organization, group: options.group }
+        run = await timeNode([options.actionEntry], { ...options.baseEnv(), ...files.env, ...inputEnv(inputs, options.defaults), TURSO_API_TOKEN: emulator.apiToken, ...trust })
+        const check = emulator.verifyDatabaseToken(files.read().outputs.token ?? '', options.database, options.organization)
+        if (!check.valid) problem = `the minted token does not verify: ${check.reason}`
+      } finally {
+        files.remove()
+      }
+    } else {
+      run = await timeNode([options.floorScript], {
+        ...options.baseEnv(),
+        BENCH_API_URL: relay.url,
+        BENCH_ORGANIZATION: options.organization,
+        BENCH_DATABASE: options.database,
+        TURSO_API_TOKEN: emulator.apiToken,
+        ...trust
+      })
+    }
+    if (run.exitCode !== 0) problem = `exit code ${run.exitCode}: ${(run.stdout + run.stderr).split('\n').find((line) => line.startsWith('::error::') || line.trim() !== '') ?? ''}`
+    if (problem === undefined && emulator.requests.length !== 1) problem = `expected 1 request, the emulator saw ${emulator.requests.length}`
+    if (problem === undefined && front.secureConnections !== 1) problem = `expected 1 TLS connection, the server saw ${front.secureConnections}`
+    if (problem !== undefined || front.firstRequestByteAt === undefined || relay.firstByteAt === undefined) {
+      throw new Error(`TLS ${kind} run broke: ${problem ?? 'no request reached the server'}`)
+    }
+    return { wall: run.elapsedMs, firstRequestByte: front.firstRequestByteAt - run.startedAt, firstWireByte: relay.firstByteAt - run.startedAt }
+  }
+
+  const action: Sample[] = []
+  const floor: Sample[] = []
+  try {
+    for (let round = 0; round < options.warmups + options.runs; round++) {
+      const order: ('action' | 'floor')[] = round % 2 === 0 ? ['action', 'floor'] : ['floor', 'action']
+      const pair: Partial<Record<'action' | 'floor', Sample>> = {}
+      for (const kind of order) pair[kind] = await sample(kind)
+      if (round >= options.warmups) {
+        action.push(pair.action as Sample)
+        floor.push(pair.floor as Sample)
+      }
+      process.stderr.write(`\rTLS ${round < options.warmups ? 'warm-up' : 'timed'} pair ${round + 1}/${options.warmups + options.runs}`)
+    }
+    process.stderr.write('\n')
+  } finally {
+    await relay.close()
+    await front.close()
+    certificate.remove()
+  }
+  const side = (samples: Sample[]): TlsSideResult => ({
+    wall: summarize(samples.map((s) => s.wall)),
+    firstRequestByte: summarize(samples.map((s) => s.firstRequestByte)),
+    firstWireByte: summarize(samples.map((s) => s.firstWireByte))
+  })
+  return {
+    latencyMs: options.latencyMs,
+    runs: options.runs,
+    warmups: options.warmups,
+    action: side(action),
+    floor: side(floor),
+    firstByteGapMedian: summarize(action.map((s, i) => s.firstRequestByte - floor[i].firstRequestByte)).median,
+    firstWireGapMedian: summarize(action.map((s, i) => s.firstWireByte - floor[i].firstWireByte)).median
+  }
+}

@@ -1,0 +1,48 @@
+import type { EarlyConnection } from '../startup/early-connection.js'
+import { errors, type Connector } from './undici.js'
+
+/**
+ * An undici `connect` function whose first connection to the early connection's origin is that
+ * connection (opened at start-up, see src/startup/early-connection.ts) once its handshake is
+ * done; every other connection, and the first one too when the early one failed or has closed
+ * since, comes from `fallback`, the connector undici would have used. A connect that timed out
+ * early is reported as undici's connect timeout: the attempt has then waited its whole bound.
+ */
+export function connectorWithEarlyConnection(early: EarlyConnection, fallback: Connector): Connector {
+  let pending: EarlyConnection | undefined = early
+  return (options, callback) => {
+    const candidate = pending
+    if (candidate === undefined || options.httpSocket !== undefined || originOf(options) !== candidate.origin) {
+      fallback(options, callback)
+      return
+    }
+    pending = undefined
+    // Unreferenced so far (an unused connection must not hold the run); now a request waits on it.
+    candidate.hold()
+    void candidate.settled.then((outcome) => {
+      if (!outcome.connected) {
+        if (outcome.timedOut) {
+          const address = `${options.hostname}:${options.port || defaultPort(options.protocol)}`
+          callback(new errors.ConnectTimeoutError(`Connect Timeout Error (attempted address: ${address}, early connection)`), null)
+        } else {
+          fallback(options, callback)
+        }
+        return
+      }
+      const socket = candidate.adopt()
+      if (socket === undefined) fallback(options, callback)
+      else callback(null, socket)
+    })
+  }
+}
+
+function defaultPort(protocol: string): number {
+  return protocol === 'https:' ? 443 : 80
+}
+
+/** The origin undici is connecting to, spelt as URL.origin spells it. */
+function originOf(options: Parameters<Connector>[0]): string {
+  const host = options.hostname.includes(':') && !options.hostname.startsWith('[') ? `[${options.hostname}]` : options.hostname
+  const port = options.port ? `:${options.port}` : ''
+  return new URL(`${options.protocol}//${host}${port}`).origin
+}
