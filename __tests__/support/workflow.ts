@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { createRunnerFiles, projectRoot, runBundledAction } from '../../scripts/lib/runner.js'
+import { createRunnerFiles, projectRoot, runBundledAction, spawnCollecting, type SpawnResult } from '../../scripts/lib/runner.js'
 
 /**
  * Runs one job of a workflow of .github/workflows the way a runner would, as far as a test can:
@@ -179,16 +178,8 @@ function evaluated(map: Record<string, unknown> | undefined, contexts: Contexts)
   return Object.fromEntries(Object.entries(map ?? {}).map(([name, value]) => [name, interpolate(value, contexts)]))
 }
 
-function runBash(script: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }))
-  })
+function runBash(script: string, env: Record<string, string>): Promise<SpawnResult> {
+  return spawnCollecting('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], env)
 }
 
 export interface JobOptions {

@@ -100,9 +100,20 @@ export function spawnNode(
   args: string[],
   env: Record<string, string>,
   node = process.execPath
-): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+): Promise<SpawnResult> {
+  return spawnCollecting(node, args, env)
+}
+
+export interface SpawnResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs a program to its end with stdin closed, collecting what it prints. */
+export function spawnCollecting(command: string, args: string[], env: Record<string, string>): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
