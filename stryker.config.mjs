@@ -18,7 +18,7 @@ export default {
   ignoreStatic: true,
   mutate: ['src/**/*.ts', '!src/index.ts', '!src/version.ts'],
   // dist/ stays: some tests run the committed bundle (they cannot see a mutant, but must pass).
-  ignorePatterns: ['coverage', 'reports', '.tmp'],
+  ignorePatterns: ['coverage', 'reports', '.tmp', '.stryker-tmp*'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
