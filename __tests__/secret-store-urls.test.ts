@@ -73,6 +73,12 @@ describe('the scheme of the GitHub API URL', () => {
     expect(github.requests).toEqual([])
   })
 
+  it('text that is not a URL: refused, quoted, before any request', async () => {
+    const error = await failure(storeSecret(VALUE, TARGET, options({ apiUrl: 'github.example.com/api/v3' })))
+    expect(error.message).toBe('Invalid GitHub API URL "github.example.com/api/v3".')
+    expect(github.requests).toEqual([])
+  })
+
   it('https (GitHub Enterprise Server on any host) is accepted: the request is sent', async () => {
     // Nothing listens on port 1, so the attempt fails at the connection, not at the URL check.
     const error = await failure(storeSecret(VALUE, TARGET, options({ apiUrl: 'https://127.0.0.1:1/api/v3' })))
@@ -134,5 +140,17 @@ describe('the retry delay when GitHub gives no Retry-After', () => {
     // Equal jitter on a 1 s base: between half a second and one second.
     expect(logs.filter((line) => line.includes('retrying'))).toEqual([expect.stringMatching(/HTTP 503.*retrying in (0\.[5-9]|1\.0) s \(attempt 2 of 2\)$/)])
     expect(await storedValue()).toBe(VALUE)
+  })
+})
+
+describe('the size limit of a secret value', () => {
+  it('a value of exactly 48 KB is stored; one byte more is refused before any request', async () => {
+    const largest = 'x'.repeat(48 * 1024)
+    await storeSecret(largest, TARGET, options())
+    expect(await storedValue()).toBe(largest)
+    github.requests.length = 0
+    const error = await failure(storeSecret(`${largest}x`, TARGET, options()))
+    expect(error.message).toBe('The value is 49153 bytes; GitHub secrets are limited to 48 KB.')
+    expect(github.requests).toEqual([])
   })
 })
