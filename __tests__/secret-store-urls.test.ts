@@ -118,7 +118,7 @@ describe('a public key answer missing part of the key', () => {
   it.each<[string, () => unknown]>([
     ['no key_id', () => ({ key: key() })],
     ['an empty key_id', () => ({ key_id: '', key: key() })],
-    ['a key_id that is not text', () => ({ key_id: 568250167242549743, key: key() })],
+    ['a key_id that is not text', () => ({ key_id: 568250167, key: key() })],
     ['no key', () => ({ key_id: '568250167242549743' })],
     ['a key that is not text', () => ({ key_id: '568250167242549743', key: [1, 2, 3] })],
     ['a body that is not an object', () => 'key_id=1'],
