@@ -119,6 +119,28 @@ describe("a group's database list with entries that do not belong", () => {
     expect(libsqlDatabases().length).toBeGreaterThan(0)
   })
 
+  it('one member with a Hostname that is not a host name spoils the list, even after a good one', async () => {
+    const databases = [
+      { Name: 'app-db', Hostname: appDb(), group: 'default' },
+      { Name: 'analytics', Hostname: 'analytics.example/path', group: 'default' }
+    ]
+    emulator.addFault({ method: 'GET', path: LIST_PATH, status: 200, body: JSON.stringify({ databases }) })
+    const run = await runAction(groupInputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Could not list the databases of group 'default' in organization 'acme': a database\.Hostname in the answer is not a host name/m)
+    expect(libsqlDatabases()).toEqual([])
+  })
+
+  it.each<[string, unknown]>([
+    ['no databases key', { database: [] }],
+    ['a databases object instead of a list', { databases: { 'app-db': { Hostname: 'x' } } }]
+  ])('%s: fails saying the list is missing', async (_label, body) => {
+    emulator.addFault({ method: 'GET', path: LIST_PATH, status: 200, body: JSON.stringify(body) })
+    const run = await runAction(groupInputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Could not list the databases of group 'default' in organization 'acme': the answer has no databases list/m)
+  })
+
   it('with only entries of other groups, finds nothing to verify on and fails naming the group', async () => {
     const databases = [{ Name: 'staging-db', Hostname: stagingDb(), group: 'staging' }]
     emulator.addFault({ method: 'GET', path: LIST_PATH, status: 200, body: JSON.stringify({ databases }) })
@@ -171,6 +193,18 @@ describe('a revoke whose first attempt failed', () => {
     expect(run.outputs['token-name']).toBeUndefined()
     expect(notices(run)).toEqual([])
     expect(run.stdout).toMatch(/^::error::.*'never-existed'/m)
+  })
+
+  it('a 404 after a refused 408 and then a lost answer: the lost attempt revoked it, so it is revoked', async () => {
+    await mintApiToken('lost-after-408')
+    emulator.addFault(
+      { method: 'DELETE', path: '/v1/auth/api-tokens/lost-after-408', status: 408, headers: { 'retry-after': '0' } },
+      { method: 'DELETE', path: '/v1/auth/api-tokens/lost-after-408', dropResponse: true }
+    )
+    const run = await runAction(revokeInputs('lost-after-408'))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['token-name']).toBe('lost-after-408')
+    expect(emulator.requests.filter((request) => request.method === 'DELETE')).toHaveLength(3)
   })
 
   it('a 200 after a 503 is a plain revocation, not a token found already gone', async () => {
