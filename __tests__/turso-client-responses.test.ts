@@ -235,3 +235,32 @@ describe('which minted values are masked', () => {
     expect(masks(run)).toEqual([`::add-mask::${emulator.apiToken}`])
   })
 })
+
+describe('a mint answer that is JSON but not an object', () => {
+  it.each([['a number', '42'], ['a string', '"eyJhbGciOiJFZERTQSJ9"'], ['a boolean', 'true']])('%s: fails saying so', async (_label, body) => {
+    emulator.addFault({ method: 'POST', path: MINT_PATH, status: 200, body })
+    const run = await runAction(databaseInputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Could not create a token for database 'app-db' in organization 'acme': the answer is not a JSON object\./m)
+    expect(run.outputs).toEqual({})
+  })
+})
+
+describe('the requests sent to Turso', () => {
+  it('declare a JSON body only when there is one', async () => {
+    const run = await runAction(databaseInputs({ permissions: 'all:data_read' }))
+    expect(run.exitCode).toBe(0)
+    const mint = emulator.requests.find((request) => request.method === 'POST')
+    const lookup = emulator.requests.find((request) => request.method === 'GET')
+    expect(mint?.headers['content-type']).toBe('application/json')
+    expect(lookup?.headers['content-type']).toBeUndefined()
+  })
+
+  it('a rotation, with no body, declares none', async () => {
+    const run = await runAction(databaseInputs({ operation: 'rotate', mint: 'false' }))
+    expect(run.exitCode).toBe(0)
+    const rotation = emulator.requests.find((request) => request.method === 'POST')
+    expect(rotation?.path).toBe('/v1/organizations/acme/databases/app-db/auth/rotate')
+    expect(rotation?.headers['content-type']).toBeUndefined()
+  })
+})
