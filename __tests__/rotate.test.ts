@@ -150,7 +150,7 @@ describe('rotate checks what it can before the irreversible request', () => {
       'POST /v1/organizations/acme/groups/default/auth/tokens'
     ])
     expect(emulator.requests.filter((request) => request.target === 'libsql').map((request) => request.database)).toEqual(['app-db', 'app-db'])
-    expect(run.stdout.indexOf("The group token is verified on the first database of group 'default'")).toBeLessThan(run.stdout.indexOf('Invalidated'))
+    expect(run.stdout.indexOf("The group token will be verified on the first database of group 'default'")).toBeLessThan(run.stdout.indexOf('Invalidated'))
   })
 
   it('a group with verify but no database: stops before rotating', async () => {

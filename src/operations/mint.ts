@@ -198,7 +198,7 @@ export async function firstDatabaseOfGroup(context: OperationContext, organizati
   if (databases.length === 0) {
     throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
   }
-  context.info(`The group token is verified on the first database of group '${group}' (${databases[0].hostname})`)
+  context.info(`The group token will be verified on the first database of group '${group}' (${databases[0].hostname})`)
   return databases[0].hostname
 }
 
