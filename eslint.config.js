@@ -2,7 +2,8 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  // .stryker-tmp*/: mutation-run sandboxes (copies of the project); reports/: their HTML/JSON output.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.stryker-tmp*/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -57,6 +57,11 @@ describe('dry-run create-token', () => {
     expect(run.summary).toContain("| Target | database 'app-db' in organization 'acme' |")
   })
 
+  it('database with verify: no group database list (the lookup gives the address)', async () => {
+    const run = await runAction(inputs({ operation: 'create-token', organization: 'acme', database: 'app-db', verify: 'true' }))
+    expect(expectPlanOnly(run)).toEqual([`POST ${DB_TOKENS}?expiration=never&authorization=full-access`, `GET ${DB_LOOKUP}`])
+  })
+
   it('group without verify: the mint alone, without a body', async () => {
     const run = await runAction(inputs({ operation: 'create-token', organization: 'acme', group: 'default' }))
     expect(expectPlanOnly(run)).toEqual([`POST ${GROUP_TOKENS}?expiration=never&authorization=full-access`])
@@ -78,6 +83,11 @@ describe('dry-run rotate', () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', database: 'app-db' }))
     expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `POST ${DB_ROTATE}`, `POST ${DB_TOKENS}?expiration=never&authorization=full-access`])
     expect(run.summary).toContain("| Target | database 'app-db' in organization 'acme' |")
+  })
+
+  it('database with verify: the same three requests, no group database list', async () => {
+    const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', database: 'app-db', verify: 'true' }))
+    expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `POST ${DB_ROTATE}`, `POST ${DB_TOKENS}?expiration=never&authorization=full-access`])
   })
 
   it('database with mint false: the lookup and the rotation, no mint', async () => {

@@ -37,6 +37,25 @@ describe('verify a token with fine-grained permissions', () => {
   })
 })
 
+describe('what the log and the summary say about the minted token', () => {
+  it('a read-only token with an expiry: its access and its expiry time', async () => {
+    const run = await runAction(inputs({ 'read-only': 'true', expiration: '2h' }))
+    expect(run.exitCode).toBe(0)
+    const expiresAt = run.outputs['expires-at']
+    expect(expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/)
+    expect(run.stdout).toContain(`Minted a read-only token, expiring ${expiresAt}\n`)
+    expect(run.summary).toContain(`| Token | read-only, expires ${expiresAt} |`)
+  })
+
+  it('a full-access token that never expires: says so, with an empty expires-at', async () => {
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['expires-at']).toBe('')
+    expect(run.stdout).toContain('Minted a full-access token, never expiring\n')
+    expect(run.summary).toContain('| Token | full-access, never expires |')
+  })
+})
+
 describe('export-env with a group token', () => {
   it('exports TURSO_AUTH_TOKEN alone: a group has no single database URL, and an empty one would break clients', async () => {
     const run = await runAction(inputs({ database: '', group: 'default', 'export-env': 'true' }))
@@ -44,6 +63,9 @@ describe('export-env with a group token', () => {
     expect(run.exported).toEqual({ TURSO_AUTH_TOKEN: run.outputs.token })
     expect(Object.keys(run.exported)).not.toContain('TURSO_DATABASE_URL')
     expect(run.outputs['database-url']).toBeUndefined()
+    // A group token has no database to look up: nothing is asked, so nothing can warn.
+    expect(emulator.requests.filter((request) => request.method === 'GET')).toEqual([])
+    expect(run.stdout).not.toMatch(/^::warning::/m)
     expect(run.stdout).toContain('Exported TURSO_AUTH_TOKEN to the following steps of this job')
     expect(run.summary).toContain('| Exported | `TURSO_AUTH_TOKEN` |')
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token])

@@ -141,6 +141,13 @@ describe("a group's database list with entries that do not belong", () => {
     expect(run.stdout).toMatch(/^::error::Could not list the databases of group 'default' in organization 'acme': the answer has no databases list/m)
   })
 
+  it('a 404 for the list: says the organization was not found', async () => {
+    emulator.addFault({ method: 'GET', path: LIST_PATH, status: 404, body: JSON.stringify({ error: 'organization not found' }) })
+    const run = await runAction(groupInputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Could not list the databases of group 'default' in organization 'acme'.*organization 'acme' was not found/m)
+  })
+
   it('with only entries of other groups, finds nothing to verify on and fails naming the group', async () => {
     const databases = [{ Name: 'staging-db', Hostname: stagingDb(), group: 'staging' }]
     emulator.addFault({ method: 'GET', path: LIST_PATH, status: 200, body: JSON.stringify({ databases }) })
