@@ -1,0 +1,78 @@
+/**
+ * What revoke says, and when: the warning about unusable list entries only when there are
+ * some, the owner and ID of the token it deleted, the summary's "Revoked: yes", and the refusal
+ * to choose between two tokens of one owner. Through the action against the emulator, with
+ * token lists injected where the emulator cannot hold such a list.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './support/emulator.js'
+import { runAction } from './support/run-action.js'
+
+const emulator = useEmulator()
+const ORG_TOKENS = '/v1/organizations/acme/api-tokens'
+const OWN_TOKENS = '/v1/auth/api-tokens'
+
+const revokeInputs = (tokenName: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  operation: 'revoke',
+  'api-url': emulator.url,
+  'api-token': emulator.apiToken,
+  'token-name': tokenName,
+  ...extra
+})
+const sent = (): string[] => emulator.requests.map((request) => `${request.method} ${request.path}`)
+const errorLine = (stdout: string): string => stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+const listing = (tokens: unknown[]) => ({ method: 'GET', status: 200, body: JSON.stringify({ tokens }) })
+
+describe('the warning about unusable entries of the token list', () => {
+  it('is not given when every entry is usable, and the summary says Revoked: yes', async () => {
+    const run = await runAction(revokeInputs('ci-deployer'))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).not.toContain('::warning::')
+    expect(run.stdout).toContain("Revoked API token 'ci-deployer'")
+    expect(run.summary).toMatch(/\| Revoked \| yes \|/)
+  })
+
+  it('counts one entry in the singular, for your own list too', async () => {
+    emulator.addFault({ ...listing([{ name: 'a\n::warning::x', id: 'x1' }]), path: OWN_TOKENS })
+    const run = await runAction(revokeInputs('ci-deployer'))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::warning::Left out 1 entry of Turso's token list with a name or ID that cannot be printed or sent back safely$/m)
+    expect(sent()).toEqual([`GET ${OWN_TOKENS}`])
+  })
+})
+
+describe('"did you mean" for your own tokens', () => {
+  it('offers every close name, joined by "or"', async () => {
+    emulator.addFault({ ...listing([{ name: 'deploy-1', id: 'x1' }, { name: 'deploy-2', id: 'x2' }, { name: 'unrelated', id: 'x3' }]), path: OWN_TOKENS })
+    const run = await runAction(revokeInputs('deploy-3'))
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run.stdout)).toContain("nothing was revoked. Did you mean 'deploy-1' or 'deploy-2'? List them")
+  })
+
+  it('offers nothing when no name is close', async () => {
+    const run = await runAction(revokeInputs('zzzzzzzz'))
+    expect(errorLine(run.stdout)).toContain('so nothing was revoked. List them with `turso auth api-tokens list`')
+  })
+})
+
+describe('an organization token', () => {
+  it('whose owner Turso does not list is described by name and ID alone', async () => {
+    emulator.addFault({ ...listing([{ name: 'solo', id: 'emuTok0006aLiCeC1r7sMn' }]), path: ORG_TOKENS })
+    const run = await runAction(revokeInputs('solo', { organization: 'acme' }))
+    expect(run.exitCode).toBe(0)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`])
+    expect(run.stdout).toContain("Revoked API token 'solo' (ID emuTok0006aLiCeC1r7sMn) in organization 'acme'")
+    expect(run.summary).toMatch(/\| Revoked \| yes \|/)
+    expect(run.outputs).toEqual({ 'token-name': 'solo', 'token-id': 'emuTok0006aLiCeC1r7sMn' })
+  })
+
+  it('two tokens of one name and one owner: neither is chosen, both IDs are named, nothing is deleted', async () => {
+    const alice = { username: 'alice', email: 'alice@example.com' }
+    emulator.addFault({ ...listing([{ name: 'twin', id: 'idA', owner: alice }, { name: 'twin', id: 'idB', owner: alice }, { name: 'twin', id: 'idC', owner: { username: 'bob' } }]), path: ORG_TOKENS })
+    const run = await runAction(revokeInputs('twin', { organization: 'acme', 'token-owner': 'alice' }))
+    expect(run.exitCode).toBe(1)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
+    expect(errorLine(run.stdout)).toContain("'alice' has 2 tokens of this name (IDs idA, idB); revoke them with the Turso CLI. Nothing was revoked.")
+    expect(run.outputs).toEqual({})
+  })
+})
