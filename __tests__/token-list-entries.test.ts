@@ -12,7 +12,10 @@ describe('a listed name is kept only when printing it shows exactly what Turso h
     ['an old-style command marker', 'x##[set-env name=A;]b'],
     ['a bidi override', 'ci\u202ebot'],
     ['leading or trailing blanks', ' ci'],
-    ['a line separator', 'ci\u2028bot']
+    ['a line separator', 'ci\u2028bot'],
+    ['a slash (the token-name input refuses it)', 'ci/bot'],
+    ['a dot segment', '..'],
+    ['256 characters', 'x'.repeat(256)]
   ])('%s: skipped and counted, never printed', (_, name) => {
     expect(isPrintableTokenName(name)).toBe(false)
     expect(parseApiTokenList({ tokens: [{ name, id: 'x1' }] })).toEqual({ tokens: [], skipped: 1 })
@@ -44,6 +47,11 @@ describe('owners: only what can be printed and compared is kept', () => {
     expect(list?.tokens[0]?.owner).toEqual({ username: 'a.b_c%d+e-f', email: long })
     const tooLong = parseApiTokenList({ tokens: [{ name: 'a', id: 'x1', owner: { email: `a${long}` } }] })
     expect(tooLong?.tokens[0]?.owner).toBeNull()
+  })
+
+  it('an owner with only a username is listed, with no email', () => {
+    const list = parseApiTokenList({ tokens: [{ name: 'a', id: 'x1', owner: { username: 'alice' } }] })
+    expect(list?.tokens[0]?.owner).toEqual({ username: 'alice', email: null })
   })
 
   it('a token whose owner has only an email is matched by that email, not by a missing username', () => {
