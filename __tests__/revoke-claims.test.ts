@@ -57,7 +57,7 @@ describe('"did you mean" for your own tokens', () => {
 
 describe('an organization token', () => {
   it('whose owner Turso does not list is described by name and ID alone', async () => {
-    emulator.addFault({ ...listing([{ name: 'solo', id: 'emuTok0006aLiCeC1r7sMn' }]), path: ORG_TOKENS })
+    emulator.addFault({ ...listing([{ name: 'solo', id: 'emuTok0006aLiCeC1r7sMn' }]), path: ORG_TOKENS }, { method: 'DELETE', status: 200, body: '' })
     const run = await runAction(revokeInputs('solo', { organization: 'acme' }))
     expect(run.exitCode).toBe(0)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`])
@@ -74,5 +74,26 @@ describe('an organization token', () => {
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
     expect(errorLine(run.stdout)).toContain("'alice' has 2 tokens of this name (IDs idA, idB); revoke them with the Turso CLI. Nothing was revoked.")
     expect(run.outputs).toEqual({})
+  })
+
+  it('a 404 to the DELETE while the organization still lists the ID is an error, not a revocation', async () => {
+    emulator.addFault({ method: 'DELETE', path: `${ORG_TOKENS}/*`, status: 404, body: '{"error":"not found"}' })
+    const run = await runAction(revokeInputs('alice-ci', { organization: 'acme' }))
+    expect(run.exitCode).toBe(1)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`, `GET ${ORG_TOKENS}`])
+    expect(errorLine(run.stdout)).toContain("Could not revoke the API token 'alice-ci' of alice (ID emuTok0006aLiCeC1r7sMn): Turso answered HTTP 404 to the DELETE, yet still lists the token")
+    expect(run.outputs).toEqual({})
+    expect(run.summary).not.toContain('Revoked')
+  })
+
+  it('token-owner finds its token even when Turso lists the owner of only some of the tokens of that name', async () => {
+    emulator.addFault(
+      { ...listing([{ name: 'mixed', id: 'idNoOwner' }, { name: 'mixed', id: 'emuTok0006aLiCeC1r7sMn', owner: { username: 'alice' } }]), path: ORG_TOKENS },
+      { method: 'DELETE', status: 200, body: '' }
+    )
+    const run = await runAction(revokeInputs('mixed', { organization: 'acme', 'token-owner': 'alice' }))
+    expect(run.exitCode).toBe(0)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`])
+    expect(run.summary).toMatch(/\| Revoked \| yes \|/)
   })
 })
