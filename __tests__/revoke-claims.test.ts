@@ -52,6 +52,7 @@ describe('"did you mean" for your own tokens', () => {
   it('offers nothing when no name is close', async () => {
     const run = await runAction(revokeInputs('zzzzzzzz'))
     expect(errorLine(run.stdout)).toContain('so nothing was revoked. List them with `turso auth api-tokens list`')
+    expect(errorLine(run.stdout)).toContain("to revoke a member's organization token, set 'organization' (and 'token-owner') and use an admin's API token.")
   })
 })
 
@@ -82,6 +83,7 @@ describe('an organization token', () => {
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`, `GET ${ORG_TOKENS}`])
     expect(errorLine(run.stdout)).toContain("Could not revoke the API token 'alice-ci' of alice (ID emuTok0006aLiCeC1r7sMn): Turso answered HTTP 404 to the DELETE, yet still lists the token")
+    expect(errorLine(run.stdout)).toContain('Check api-url (a proxy in between may answer for Turso) and re-run; if this persists, revoke the token in the Turso dashboard.')
     expect(run.outputs).toEqual({})
     expect(run.summary).not.toContain('Revoked')
   })
@@ -95,5 +97,28 @@ describe('an organization token', () => {
     expect(run.exitCode).toBe(0)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`])
     expect(run.summary).toMatch(/\| Revoked \| yes \|/)
+  })
+
+  it('what to do next, when the name is not in the list or Turso shows no owners', async () => {
+    const missing = await runAction(revokeInputs('no-such-token', { organization: 'acme' }))
+    expect(errorLine(missing.stdout)).toContain(
+      "An admin's or owner's API token sees every member's organization- and group-scoped tokens, a member's only their own; a token without an organization (unrestricted) is not in this list"
+    )
+    emulator.addFault({ ...listing([{ name: 'anon', id: 'id1' }]), path: ORG_TOKENS })
+    const ownerless = await runAction(revokeInputs('anon', { organization: 'acme', 'token-owner': 'alice' }))
+    expect(errorLine(ownerless.stdout)).toContain(
+      "and a member's API token sees only that member's own tokens. Use an admin's or owner's API token, or remove token-owner to revoke your own token."
+    )
+  })
+
+  it('a lost answer confirmed by a second listing is summarised as found already gone', async () => {
+    const alice = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3NzUwODgwMDAsImlkIjoiZW11VG9rMDAwNGFMaUNlTGFQdDBwUSJ9.KC9VGLgQIpnwrCwoe3P7K7QqkFc1e7Okx9eyFiF0_CWg7Jts3-nguCaf_pqD71bkgAa_up01KOzDwPMKRL3S1Q'
+    const minted = await fetch(`${emulator.url}/v1/auth/api-tokens/gone-1`, { method: 'POST', headers: { authorization: `Bearer ${alice}` }, body: JSON.stringify({ organization: 'acme' }) })
+    const { id } = (await minted.json()) as { id: string }
+    emulator.clearRequests()
+    emulator.addFault({ method: 'DELETE', path: `${ORG_TOKENS}/${id}`, dropResponse: true })
+    const run = await runAction(revokeInputs('gone-1', { organization: 'acme' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.summary).toMatch(/\| Revoked \| yes \(found already gone, confirmed by listing\) \|/)
   })
 })
