@@ -1,6 +1,6 @@
 import type { PreparedSecret } from '../github/secret-store.js'
 import type { Delivery } from '../inputs.js'
-import { cleanForLog } from '../turso/errors.js'
+import { serverText } from '../runner/server-text.js'
 import { describeTarget, type MintOptions, type TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
 import { firstDatabaseOfGroup, mintAndDeliver, prepareSecretStore, type KnownDatabase, type Prepared } from './mint.js'
@@ -135,7 +135,7 @@ function describeInvalidation(target: TokenTarget, database: KnownDatabase): str
   if (target.kind === 'group') return `every token of ${describeTarget(target)}, for all of its databases`
   if (database !== undefined && database !== 'lookup-failed' && database.group !== null) {
     // The group name comes from the API: printed only once cleaned.
-    const group = cleanForLog(database.group, 100)
+    const group = serverText(database.group, 100)
     return `every token of group '${group}' (database '${target.database}' belongs to it, and Turso signs tokens per group, so all databases of the group are affected)`
   }
   return `every token of ${describeTarget(target)}`

@@ -1,5 +1,5 @@
 import type { NetworkError } from '../http/http-client.js'
-import { SERVER_TEXT_LIMIT, serverText } from '../runner/server-text.js'
+import { serverText } from '../runner/server-text.js'
 
 /** What a failed call was trying to do, in words a person reads in the log. */
 export interface Attempt {
@@ -96,9 +96,4 @@ export function apiErrorMessage(bodyText: string): string {
     // Not JSON (a proxy's HTML page, say): the raw text is still the best clue we have.
   }
   return serverText(message)
-}
-
-/** Kept for existing callers: the same as {@link serverText}. */
-export function cleanForLog(text: string, maxLength = SERVER_TEXT_LIMIT): string {
-  return serverText(text, maxLength)
 }

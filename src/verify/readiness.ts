@@ -9,7 +9,7 @@
  * keeps its meaning for every other request.
  */
 import { backoffMs } from '../http/retry-policy.js'
-import { cleanForLog } from '../turso/errors.js'
+import { serverText } from '../runner/server-text.js'
 import { TokenVerificationError } from './errors.js'
 import { verifyDatabaseToken, type VerifyOptions, type VerifyResult } from './libsql-verify.js'
 
@@ -73,7 +73,7 @@ export const DEFAULT_MAX_DELAY_MS = 5000
  * check count only after a rotation (the new signing key is still propagating).
  */
 export function notReadyReason(error: TokenVerificationError, afterRotation: boolean): string | undefined {
-  if (error.unreachable !== undefined) return `no answer: ${cleanForLog(error.unreachable, 120)}`
+  if (error.unreachable !== undefined) return `no answer: ${serverText(error.unreachable, 120)}`
   const status = error.status
   if (status === undefined) return undefined
   if (status >= 500 || status === 408 || status === 429) return `HTTP ${status}`
