@@ -9,20 +9,8 @@ import { startEmulator, type Emulator } from '../emulator/server.js'
 import { HttpClient } from '../src/http/http-client.js'
 import { USER_AGENT } from '../src/version.js'
 import { TokenVerificationError } from '../src/verify/errors.js'
-import { notReadyReason, VerificationTimeoutError, verifyWhenReady, type Clock, type ReadinessOptions } from '../src/verify/readiness.js'
-
-/** Virtual time: `sleep` moves it forward at once and records the wait. */
-class FakeClock implements Clock {
-  time = 0
-  sleeps: number[] = []
-  now(): number {
-    return this.time
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms)
-    this.time += ms
-  }
-}
+import { notReadyReason, VerificationTimeoutError, verifyWhenReady, type ReadinessOptions } from '../src/verify/readiness.js'
+import { FakeClock } from './support/fake-clock.js'
 
 /** One clock for the whole file (the emulator keeps its rotation times); `elapsed` is per test. */
 const clock = new FakeClock()

@@ -10,19 +10,8 @@ import { startEmulator, type Emulator } from '../emulator/server.js'
 import { HttpClient } from '../src/http/http-client.js'
 import { USER_AGENT } from '../src/version.js'
 import { TokenVerificationError } from '../src/verify/errors.js'
-import { VerificationTimeoutError, verifyWhenReady, type Clock } from '../src/verify/readiness.js'
-
-class FakeClock implements Clock {
-  time = 0
-  sleeps: number[] = []
-  now(): number {
-    return this.time
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms)
-    this.time += ms
-  }
-}
+import { VerificationTimeoutError, verifyWhenReady } from '../src/verify/readiness.js'
+import { FakeClock } from './support/fake-clock.js'
 
 const clock = new FakeClock()
 let emulator: Emulator
