@@ -2,13 +2,23 @@
 // Slow (tens of minutes for all of src/ on two cores), so not part of .ci/run.
 // Run it on the file you changed: npm run mutation -- --mutate src/runner/secrets.ts
 // Several files go in ONE comma-separated value: --mutate src/a.ts,src/b.ts
+//
+// MUTATION_TESTS narrows the run to some test files (comma-separated names without .test.ts):
+//   MUTATION_TESTS=retry-policy,hardening-retries npm run mutation -- --mutate src/http/retry-policy.ts
+// A mutant that only another test file kills then counts as a survivor: the score is a lower bound.
+const narrowedTo = (process.env.MUTATION_TESTS ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '')
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
-    configFile: 'jest.config.js'
+    configFile: 'jest.config.js',
+    ...(narrowedTo.length > 0 && { config: { testMatch: narrowedTo.map((name) => `<rootDir>/__tests__/${name}.test.ts`) } })
   },
   // The @actions/* packages are ESM-only: jest needs the VM modules flag in every worker.
   testRunnerNodeArgs: ['--experimental-vm-modules'],
