@@ -42,6 +42,11 @@ describe('a replacement the database never accepts after the rotation', () => {
     expect(error).toContain(`The old tokens were invalidated at ${run.outputs['rotated-at']}, so the replacement was delivered anyway`)
     expect(error).toContain('check its state with `turso db show app-db`, then run SELECT 1 with the new token (for example from a job that uses the secret). ')
     expect(error).not.toContain('the replacement was not completed')
+    // The loop waits between attempts on the real clock (backoff from 0.5 s): three or four in one
+    // second on a quiet machine, fewer on a loaded one; never the hundreds of a loop that does not wait.
+    const attempts = Number(/, (\d+) attempt\(s\)\)/u.exec(error)?.[1])
+    expect(attempts).toBeGreaterThanOrEqual(1)
+    expect(attempts).toBeLessThanOrEqual(5)
     expect(summaryRow(run.summary, 'Verified')).toBe('| Verified | no: delivered unverified, because the old tokens were already invalid |')
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
   })

@@ -146,7 +146,11 @@ describe('without a rotation', () => {
   it('verify-timeout 0 makes one attempt and reports its own failure', async () => {
     fresh()
     emulator.addFault({ target: 'libsql', path: '/v2/pipeline', status: 503, times: 5 })
-    await expect(verify(await mint(), { timeoutMs: 0, afterRotation: false })).rejects.toThrow(/the database kept failing \(HTTP 503\)/)
+    const error = await verify(await mint(), { timeoutMs: 0, afterRotation: false }).catch((caught: unknown) => caught)
+    // The attempt's own error, not "did not accept the new token within verify-timeout (0.0 s …)".
+    expect(error).toBeInstanceOf(TokenVerificationError)
+    expect(error).not.toBeInstanceOf(VerificationTimeoutError)
+    expect((error as Error).message).toMatch(/^Token verification against .* failed: the database kept failing \(HTTP 503\)/)
     expect(clock.sleeps).toEqual([])
   })
 })
