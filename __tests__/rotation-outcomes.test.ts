@@ -87,11 +87,14 @@ describe('a concurrent rotation of the same group right after the secret is writ
 describe('a replacement that cannot be minted after the rotation', () => {
   it('ends its error with the recovery advice', async () => {
     emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5 })
-    const run = await runAction(rotateInputs())
+    const run = await runAction(rotateInputs(), { RUNNER_DEBUG: '1' })
     expect(run.exitCode).toBe(1)
     expect(errorLines(run.stdout)[0]).toMatch(
       /To recover, re-run this step with operation: create-token and the same inputs \(do not rotate again\); until then, clients using the old tokens are refused\.$/
     )
+    // With debug logging on, the stack a maintainer reads names the kind of failure.
+    expect(run.stdout).toMatch(/^::debug::PartialRotationError: The old tokens are already invalid/m)
+    expectNoLeaks(run, [emulator.apiToken])
   })
 })
 
