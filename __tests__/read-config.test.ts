@@ -67,6 +67,11 @@ describe('an input the runner passes empty takes the documented default', () => 
     expect(config.operation === 'create-token' && config.delivery.verifyTimeoutMs).toBe(5000)
   })
 
+  it('rotate mints a replacement unless mint is false', () => {
+    expect(read({ ...BASE, operation: 'rotate' }).config).toMatchObject({ operation: 'rotate', mint: { expiration: 'never' } })
+    expect(read({ ...BASE, operation: 'rotate', mint: 'false' }).config).toMatchObject({ operation: 'rotate', mint: null })
+  })
+
   it("create-token always mints: a stray mint: false does not turn it into 'rotate without a token'", () => {
     const { config } = read({ ...BASE, mint: 'false' })
     expect(config.operation === 'create-token' && config.mint).toMatchObject({ expiration: 'never' })
