@@ -49,10 +49,14 @@ export interface RetryEvent {
 
 /** Reads Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header
-  if (value === undefined || value.trim() === '') return undefined
+  const value = (Array.isArray(header) ? header[0] : header)?.trim()
+  if (value === undefined) return undefined
   // Delta-seconds; a decimal is not in the RFC but is read as seconds too, never as a date.
-  if (/^\d+(?:\.\d+)?$/.test(value.trim())) return Math.round(Number(value.trim()) * 1000)
+  if (/^\d+(?:\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
+  // All three HTTP-date forms start with a day name ("Sun, 06 Nov 1994 …", "Sunday, 06-Nov-94 …",
+  // "Sun Nov  6 …"). Date.parse alone reads "-5" or "1 2" as dates in 2001: that is garbage, not
+  // "retry now", so it falls back to our own backoff.
+  if (!/^[A-Za-z]{3,9},? /u.test(value)) return undefined
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
