@@ -42,6 +42,8 @@ describe('a replacement the database never accepts after the rotation', () => {
     expect(error).toContain(`The old tokens were invalidated at ${run.outputs['rotated-at']}, so the replacement was delivered anyway`)
     expect(error).toContain('check its state with `turso db show app-db`, then run SELECT 1 with the new token (for example from a job that uses the secret). ')
     expect(error).not.toContain('the replacement was not completed')
+    expect(error).toMatch(/re-run this step with operation: create-token and the same inputs \(do not rotate again\)\.$/)
+    expect(run.stdout).toMatch(/^Database not ready for the new token \(HTTP 503\) on attempt 1; trying again in /m)
     // The loop waits between attempts on the real clock (backoff from 0.5 s): three or four in one
     // second on a quiet machine, fewer on a loaded one; never the hundreds of a loop that does not wait.
     const attempts = Number(/, (\d+) attempt\(s\)\)/u.exec(error)?.[1])
@@ -79,6 +81,9 @@ describe('a concurrent rotation of the same group right after the secret is writ
       /^::error::The new token verified and was then set as the token output and stored in secret TURSO_AUTH_TOKEN in repository octo-org\/app, but the database refused it when checked again right after \(HTTP 401\): another rotation/
     )
     expect(error).not.toContain('the replacement was not completed')
+    expect(error).toMatch(
+      /has invalidated it, so what was delivered no longer works\. Re-run this step once the other rotation has finished, and give every workflow that rotates this group the same concurrency group \(for example `concurrency: turso-rotate-<organization>-<group>`\) so that rotations of one group never overlap\.$/
+    )
     expect(summaryRow(run.summary, 'Re-checked after delivery')).toBe('| Re-checked after delivery | refused (HTTP 401) |')
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
   })
@@ -127,5 +132,43 @@ describe('a misspelled attach-databases entry before a rotation', () => {
     expect(run.exitCode).toBe(1)
     expect(apiCalls()).not.toContain('POST /v1/organizations/acme/databases/app-db/auth/rotate')
     expect(errorLines(run.stdout)[0]).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, checking attach-databases entry 'analytcs' failed: /)
+  })
+})
+
+describe('the check after delivery', () => {
+  it('passes: the summary says the token was re-checked and where it was stored', async () => {
+    const run = await runAction(rotateInputs({ verify: 'true', ...secretInputs() }), { GITHUB_API_URL: github.url })
+    expect(run.exitCode).toBe(0)
+    expect(summaryRow(run.summary, 'Re-checked after delivery')).toBe('| Re-checked after delivery | still accepted |')
+    expect(summaryRow(run.summary, 'Stored as secret')).toBe('| Stored as secret | `TURSO_AUTH_TOKEN` in repository octo-org/app |')
+  })
+
+  it('that cannot finish (the database answers 503) only warns: the token was verified before it was stored', async () => {
+    github.beforeAnswer = (request) => {
+      if (request.method === 'PUT') emulator.addFault({ target: 'libsql', path: '/v2/pipeline', status: 503, times: 1000 })
+    }
+    const run = await runAction(rotateInputs({ verify: 'true', 'verify-timeout': '1', ...secretInputs() }), { GITHUB_API_URL: github.url })
+    expect(run.exitCode).toBe(0)
+    expect(errorLines(run.stdout)).toEqual([])
+    expect(run.stdout).toMatch(/^::warning::The new token verified before it was stored, but the check after storing it could not finish: /m)
+    // The re-check's own waits are logged too.
+    const stored = run.stdout.indexOf('Stored the token in secret')
+    expect(run.stdout.indexOf('Database not ready for the new token (HTTP 503)', stored)).toBeGreaterThan(stored)
+  })
+})
+
+describe('a replacement refused with 401 while the new signing key spreads', () => {
+  it('is waited for after a rotation, and verified', async () => {
+    emulator.setAvailability({ afterRotation: [{ mode: '401', ms: 700 }] })
+    const run = await runAction(rotateInputs({ verify: 'true', 'verify-timeout': '20' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^Database not ready for the new token \(HTTP 401: the new signing key may not have reached the database yet\)/m)
+  })
+
+  it('unverified and only set as the output: says so in one phrase', async () => {
+    emulator.setAvailability({ afterRotation: [{ mode: '503', ms: 600_000 }] })
+    const run = await runAction(rotateInputs({ verify: 'true', 'verify-timeout': '1' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorLines(run.stdout)[0]).toMatch(/^::error::The new token is set as the token output, but it is unverified: /)
   })
 })
