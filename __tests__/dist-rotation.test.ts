@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
-import { useEmulator } from './support/emulator.js'
+import { rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 
@@ -178,15 +178,7 @@ describe('dist/index.js: preflight failures stop the rotation before it starts',
 describe('dist/index.js: a concurrent rotation of the same group', () => {
   it('right after the PUT makes the step fail, explaining what happened and what to do', async () => {
     await tokenBefore()
-    // Another workflow rotates the group (through another database of it) the moment the secret is written.
-    github.beforeAnswer = async (request) => {
-      if (request.method !== 'PUT') return
-      const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/analytics/auth/rotate`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${emulator.apiToken}` }
-      })
-      await response.arrayBuffer()
-    }
+    github.beforeAnswer = rotateGroupOnSecretWrite(emulator)
     const result = await run()
     expect(result.exitCode).toBe(1)
     expect(await storedSecret()).toBe(result.outputs.token)

@@ -5,7 +5,7 @@
  * around them. Each assertion pins a sentence a user acts on.
  */
 import { describe, expect, it } from '@jest/globals'
-import { useEmulator } from './support/emulator.js'
+import { rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
@@ -65,14 +65,7 @@ describe('a replacement the database never accepts after the rotation', () => {
 
 describe('a concurrent rotation of the same group right after the secret is written', () => {
   it('fails naming what was delivered, and the summary records the refusal', async () => {
-    github.beforeAnswer = async (request) => {
-      if (request.method !== 'PUT') return
-      const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/analytics/auth/rotate`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${emulator.apiToken}` }
-      })
-      await response.arrayBuffer()
-    }
+    github.beforeAnswer = rotateGroupOnSecretWrite(emulator)
     const run = await runAction(rotateInputs({ verify: 'true', ...secretInputs() }), { GITHUB_API_URL: github.url })
     expect(run.exitCode).toBe(1)
     const [error, ...more] = errorLines(run.stdout)
