@@ -30,3 +30,26 @@ describe('a DELETE answer that is JSON but not an object', () => {
     expect(run.outputs).toEqual({ 'token-name': `shape-${body.length}` })
   })
 })
+
+describe('revoke of your own token: each failing step is named', () => {
+  const revoke = (tokenName: string) => runAction({ operation: 'revoke', 'api-url': emulator.url, 'api-token': emulator.apiToken, 'token-name': tokenName, retries: '0' })
+
+  it('a 404 for the token list itself points at api-url', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/auth/api-tokens', status: 404, body: '{"error":"not found"}' })
+    const [error] = errorLines((await revoke('ci-deployer')).stdout)
+    expect(error).toMatch(/^::error::Could not revoke the API token 'ci-deployer' \(listing the tokens of the account that owns api-token\)\. /)
+    expect(error).toContain('the token list was not found; check api-url')
+  })
+
+  it('a list answer without tokens is not a documented answer', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/auth/api-tokens', status: 200, body: '{}' })
+    const [error] = errorLines((await revoke('ci-deployer')).stdout)
+    expect(error).toMatch(/^::error::Could not revoke the API token 'ci-deployer' \(listing the tokens of the account that owns api-token\): the answer has no tokens list\. /)
+  })
+
+  it('a failing DELETE names the token it was revoking', async () => {
+    emulator.addFault({ method: 'DELETE', status: 500, body: '{"error":"boom"}' })
+    const [error] = errorLines((await revoke('ci-deployer')).stdout)
+    expect(error).toMatch(/^::error::Could not revoke the API token 'ci-deployer'\. /)
+  })
+})
