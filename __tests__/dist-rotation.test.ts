@@ -10,6 +10,7 @@ import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
 import { rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
@@ -38,7 +39,6 @@ const run = (extra: Record<string, string> = {}): Promise<ActionRun> =>
 
 const apiCalls = (): string[] => emulator.requests.filter((request) => request.target === 'api').map((request) => `${request.method} ${request.path}`)
 const waitLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('Database not ready'))
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 
 async function storedSecret(): Promise<string | undefined> {
   const stored = github.secrets.get(SECRET_KEY)

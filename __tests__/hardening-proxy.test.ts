@@ -10,6 +10,7 @@ import { useEmulator } from './support/emulator.js'
 import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 let proxy: TestProxy
@@ -39,7 +40,6 @@ function expectTunnelledToEmulator(requestLines: string[]): void {
   expect(proxy.requests.flatMap((request) => request.requestLines).sort()).toEqual([...requestLines].sort())
 }
 
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 
 describe('through HTTP_PROXY', () => {
   it.each(['HTTP_PROXY', 'http_proxy'])('%s: every API request goes through the proxy, and the action succeeds', async (variable) => {

@@ -15,6 +15,7 @@ import { actionDefaults, createRunnerFiles, inputEnv, projectRoot } from '../scr
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -28,7 +29,6 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 const apiCalls = (): string[] => emulator.requests.filter((r) => r.target === 'api').map((r) => `${r.method} ${r.path}`)
 /** The mint requests alone: create-token looks the database up alongside, in no fixed order. */
 const mintCalls = (): string[] => apiCalls().filter((call) => call === `POST ${MINT_PATH}`)
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 const attemptLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('Attempt '))
 
 /** A past HTTP date: honoured as "retry now". Were it not read as a date, the backoff would wait at least 0.5 s. */

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { readConfig, type Config } from '../src/inputs.js'
-import { InputError } from '../src/parsers/input-error.js'
+import type { InputError } from '../src/parsers/input-error.js'
+import { rejection } from './support/rejection.js'
 
 const BASE = { operation: 'create-token', 'api-token': 'tok', organization: 'acme', database: 'app-db' }
 
@@ -16,15 +17,7 @@ function read(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): { co
   return { config, warnings }
 }
 
-function refusal(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputError {
-  try {
-    read(inputs, env)
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected the inputs to be refused')
-}
+const refusal = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputError => rejection(() => read(inputs, env))
 
 describe('an input the runner passes empty takes the documented default', () => {
   it('create-token with only the required inputs', () => {

@@ -9,6 +9,7 @@ import { rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
@@ -24,7 +25,6 @@ function rotateInputs(extra: Record<string, string> = {}): Record<string, string
 }
 
 const apiCalls = (): string[] => emulator.requests.filter((request) => request.target === 'api').map((request) => `${request.method} ${request.path}`)
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 const summaryRow = (summary: string, label: string): string | undefined => summary.split('\n').find((line) => line.startsWith(`| ${label} | `))
 
 describe('a replacement the database never accepts after the rotation', () => {

@@ -7,16 +7,9 @@ import { describe, expect, it } from '@jest/globals'
 import { GitHubSecretError } from '../src/github/secret-error.js'
 import { describeSecretLocation, parseSecretType, parseSecretVisibility, resolveSecretScope, type SecretTarget } from '../src/github/secret-target.js'
 import { ownerProblem, repositoryProblem } from '../src/parsers/github-names.js'
+import { thrown } from './support/rejection.js'
 
-function refusal(target: SecretTarget): GitHubSecretError {
-  try {
-    resolveSecretScope(target)
-  } catch (error) {
-    if (error instanceof GitHubSecretError) return error
-    throw error
-  }
-  throw new Error('accepted')
-}
+const refusal = (target: SecretTarget): GitHubSecretError => thrown(GitHubSecretError, () => resolveSecretScope(target))
 
 describe('secret-type and secret-visibility', () => {
   it('accept their values with surrounding blanks, and nothing else', () => {

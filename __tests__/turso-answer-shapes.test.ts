@@ -5,10 +5,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 
 describe('a 300 answer to the mint', () => {
   it('is not a success: the step fails with the status, and sets no token', async () => {

@@ -37,3 +37,8 @@ export function commandLines(stdout: string): Array<{ line: string; name: string
     return command === undefined ? [] : [{ line, name: command.name }]
   })
 }
+
+/** The `::error::` lines the action printed to stdout, in order. */
+export function errorLines(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.startsWith('::error::'))
+}
