@@ -4,32 +4,20 @@
  * clock that only moves when the loop sleeps, so Turso-sized downtimes (14 s of 503s, 8 s of
  * 401s) run in no real time and nothing depends on how fast the machine is.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../emulator/server.js'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { HttpClient } from '../src/http/http-client.js'
 import { USER_AGENT } from '../src/version.js'
 import { TokenVerificationError } from '../src/verify/errors.js'
 import { notReadyReason, VerificationTimeoutError, verifyWhenReady, type ReadinessOptions } from '../src/verify/readiness.js'
+import { useClockedEmulator } from './support/emulator.js'
 import { FakeClock } from './support/fake-clock.js'
 
 /** One clock for the whole file (the emulator keeps its rotation times); `elapsed` is per test. */
 const clock = new FakeClock()
 let testStart = 0
 const elapsed = (): number => clock.time - testStart
-let emulator: Emulator
-let http: HttpClient
-let log: string[]
-
-beforeAll(async () => {
-  emulator = await startEmulator({ monotonicNow: () => clock.now() })
-  // No retries inside one attempt: the readiness loop alone decides, so every wait is on the fake clock.
-  http = new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log: (line) => log.push(line) })
-})
-
-afterAll(async () => {
-  await http.close()
-  await emulator.close()
-})
+let log: string[] = []
+const { emulator, http } = useClockedEmulator(clock, (line) => log.push(line))
 
 function fresh(): void {
   // Far past any window an earlier test opened, so each test starts on a quiet, idle database.

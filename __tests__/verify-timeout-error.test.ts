@@ -5,28 +5,15 @@
  * timeout must not hide it. Against the emulator, on a fake clock that moves only when the
  * readiness loop sleeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../emulator/server.js'
-import { HttpClient } from '../src/http/http-client.js'
-import { USER_AGENT } from '../src/version.js'
+import { describe, expect, it } from '@jest/globals'
 import { TokenVerificationError } from '../src/verify/errors.js'
 import { VerificationTimeoutError, verifyWhenReady } from '../src/verify/readiness.js'
+import { useClockedEmulator } from './support/emulator.js'
 import { FakeClock } from './support/fake-clock.js'
 
 const clock = new FakeClock()
-let emulator: Emulator
-let http: HttpClient
 let log: string[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator({ monotonicNow: () => clock.now() })
-  http = new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log: (line) => log.push(line) })
-})
-
-afterAll(async () => {
-  await http.close()
-  await emulator.close()
-})
+const { emulator, http } = useClockedEmulator(clock, (line) => log.push(line))
 
 const auth = (): Record<string, string> => ({ authorization: `Bearer ${emulator.apiToken}` })
 

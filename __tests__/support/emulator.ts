@@ -1,4 +1,7 @@
 import { startEmulator, type Emulator } from '../../emulator/server.js'
+import { HttpClient } from '../../src/http/http-client.js'
+import { USER_AGENT } from '../../src/version.js'
+import type { Clock } from '../../src/verify/readiness.js'
 import { useServer } from './lifecycle.js'
 
 /** One emulator per test file, with requests and faults cleared before each test. */
@@ -23,4 +26,15 @@ export function rotateGroupOnSecretWrite(emulator: Emulator): (request: { method
     })
     await response.arrayBuffer()
   }
+}
+
+/**
+ * For the readiness loop's tests: an emulator whose downtime windows run on `clock`, and an HTTP
+ * client without retries (the loop alone decides, so every wait is on the fake clock) logging to `log`.
+ */
+export function useClockedEmulator(clock: Clock, log: (line: string) => void): { emulator: Emulator; http: HttpClient } {
+  // The client first: it is closed first, so the emulator has no keep-alive connection left to wait for.
+  const http = useServer(async () => new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log }))
+  const emulator = useServer(() => startEmulator({ monotonicNow: () => clock.now() }))
+  return { emulator, http }
 }
