@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readActionMetadata } from '../scripts/lib/action-metadata.js'
-import { withGeneratedTables } from '../scripts/lib/readme-tables.js'
+import { withGeneratedTables } from '../scripts/lib/reference-tables.js'
 import { projectRoot } from '../scripts/lib/runner.js'
 import { ACTION_VERSION } from '../src/version.js'
 
@@ -48,10 +48,22 @@ describe('action.yml against the interface contract', () => {
   })
 })
 
-describe('README', () => {
+describe('docs/reference.md, the input and output reference', () => {
+  const reference = readFileSync(join(projectRoot, 'docs', 'reference.md'), 'utf8')
+
   it('has input and output tables that match action.yml (regenerate with npm run docs)', () => {
+    expect(reference).toBe(withGeneratedTables(reference, metadata))
+  })
+
+  it('names every input and output of action.yml, in its tables', () => {
+    for (const field of metadata.inputs) expect(reference).toContain(`| \`${field.name}\` |`)
+    for (const field of metadata.outputs) expect(reference).toContain(`| \`${field.name}\` |`)
+  })
+
+  it('is linked from the README, which does not repeat the tables', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
-    expect(readme).toBe(withGeneratedTables(readme, metadata))
+    expect(readme).toContain('](docs/reference.md)')
+    expect(readme).not.toContain('<!-- inputs:start -->')
   })
 })
 

@@ -79,10 +79,13 @@ describe("the project's own workflows", () => {
   const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.yml'))
   const readmeWorkflows = extractWorkflowBlocks(readFileSync(join(projectRoot, 'README.md'), 'utf8'), 'README.md')
 
-  it('README shows each examples/*.yml verbatim, and no other complete workflow', () => {
+  it('README shows only examples/*.yml files, verbatim, and links every example from the README or docs/examples.md', () => {
     expect(examples.length).toBeGreaterThanOrEqual(6)
-    const exampleTexts = examples.map((name) => readFileSync(join(examplesDir, name), 'utf8')).sort()
-    expect(readmeWorkflows.map((block) => block.text).sort()).toEqual(exampleTexts)
+    const exampleTexts = examples.map((name) => readFileSync(join(examplesDir, name), 'utf8'))
+    expect(readmeWorkflows.length).toBeGreaterThanOrEqual(3)
+    for (const block of readmeWorkflows) expect({ line: block.firstLine, isAnExample: exampleTexts.includes(block.text) }).toEqual({ line: block.firstLine, isAnExample: true })
+    const pages = ['README.md', join('docs', 'examples.md')].map((page) => readFileSync(join(projectRoot, page), 'utf8')).join('\n')
+    for (const name of examples) expect({ name, linked: pages.includes(`examples/${name})`) }).toEqual({ name, linked: true })
   })
 
   it('all pass actionlint, the repository\'s own .github/workflows included', async () => {

@@ -1,6 +1,6 @@
 import type { ActionField, ActionMetadata } from './action-metadata.js'
 
-/** The README's input and output tables, generated from action.yml so the two never drift. */
+/** docs/reference.md's input and output tables, generated from action.yml so the two never drift. */
 export function renderTables(metadata: ActionMetadata): { inputs: string; outputs: string } {
   const inputs = [
     '| Input | Default | Description |',
@@ -30,11 +30,12 @@ export function replaceBlock(text: string, name: string, content: string): strin
   const end = `<!-- ${name}:end -->`
   const from = text.indexOf(start)
   const to = text.indexOf(end)
-  if (from === -1 || to === -1 || to < from) throw new Error(`README has no ${start} ... ${end} block`)
+  if (from === -1 || to === -1 || to < from) throw new Error(`The page has no ${start} ... ${end} block`)
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
-export function withGeneratedTables(readme: string, metadata: ActionMetadata): string {
+/** The page with its `inputs` and `outputs` blocks regenerated; the prose around them is kept. */
+export function withGeneratedTables(page: string, metadata: ActionMetadata): string {
   const tables = renderTables(metadata)
-  return replaceBlock(replaceBlock(readme, 'inputs', tables.inputs), 'outputs', tables.outputs)
+  return replaceBlock(replaceBlock(page, 'inputs', tables.inputs), 'outputs', tables.outputs)
 }
