@@ -121,4 +121,22 @@ describe("the project's own workflows", () => {
       expect(group).not.toMatch(/github\.(workflow|ref|run_id|run_number|sha)/)
     }
   })
+
+  it('every workflow that creates or rotates a Platform API token queues on one group per organization and token-name', () => {
+    // Two rotate-api-token runs at once each revoke the other's new generation as a previous one.
+    type Workflow = { concurrency?: { group?: string } | string; jobs: Record<string, { steps?: Array<{ with?: Record<string, unknown> }> }> }
+    const apiTokenWorkflows = projectWorkflows(projectRoot).filter((source) =>
+      Object.values((parse(source.text) as Workflow).jobs).some((job) =>
+        (job.steps ?? []).some(
+          (step) => ['create-api-token', 'rotate-api-token'].includes(String(step.with?.operation)) && !String(step.with?.['api-url'] ?? '').startsWith('http://127.0.0.1')
+        )
+      )
+    )
+    expect(apiTokenWorkflows.length).toBeGreaterThanOrEqual(2)
+    for (const source of apiTokenWorkflows) {
+      const { concurrency } = parse(source.text) as Workflow
+      const group = typeof concurrency === 'string' ? concurrency : concurrency?.group
+      expect({ file: source.file, group }).toEqual({ file: source.file, group: expect.stringMatching(/^turso-api-token-[a-z0-9-]+$/) })
+    }
+  })
 })
