@@ -105,23 +105,26 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   }
 }
 
-let offered: EarlyConnection | undefined
+/** Connections opened at start-up and not taken yet, in the order they were opened. */
+const offered: EarlyConnection[] = []
 
-/** Makes `connection` available to the first HTTP client that connects to its origin. */
+/** Makes `connection` available to the next connect of an HTTP client to its origin. */
 export function offerEarlyConnection(connection: EarlyConnection): void {
-  offered = connection
+  offered.push(connection)
 }
 
-/** The offered connection if it goes to `origin`; each is given out once. */
+/** Whether a connection to `origin` is on offer. */
+export function hasEarlyConnection(origin: string): boolean {
+  return offered.some((connection) => connection.origin === origin)
+}
+
+/** The first offered connection to `origin`, if any; each is given out once. */
 export function takeEarlyConnection(origin: string): EarlyConnection | undefined {
-  if (offered === undefined || offered.origin !== origin) return undefined
-  const connection = offered
-  offered = undefined
-  return connection
+  const index = offered.findIndex((connection) => connection.origin === origin)
+  return index === -1 ? undefined : offered.splice(index, 1)[0]
 }
 
-/** Destroys an offered connection nobody took (a run that ended before its first request). */
+/** Destroys the offered connections nobody took (a run that ended before needing them). */
 export function discardEarlyConnection(): void {
-  offered?.discard()
-  offered = undefined
+  for (const connection of offered.splice(0)) connection.discard()
 }
