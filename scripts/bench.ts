@@ -551,7 +551,15 @@ ${markdownTable(
     row('Exit', 'wall')
   ]
 )}
+${
+  tls.baseline === undefined
+    ? ''
+    : `
+T-A₀ (BENCH_BASELINE_DIST), the database token with the baseline build, timed in the same rounds: exit ${formatMs(tls.baseline.wall.median)}
+median (p95 ${formatMs(tls.baseline.wall.p95)}), ${formatRatio(tls.baseline.wall.median / tls.floor.wall.median)} of the floor, against ${formatMs(tls.action.wall.median)} for T-A; first
+request byte at the server ${formatMs(tls.baseline.firstRequestByte.median)}.
 `
+}`
 }
 
 /** ncc's `--source-map` register has a cost that only shows when an Error's stack is read. */
@@ -589,6 +597,7 @@ async function main(): Promise<void> {
         : await benchTls({
             emulator,
             actionEntry: join(distDir, 'index.js'),
+            baselineEntry: baselineDir === undefined ? undefined : join(baselineDir, 'index.js'),
             floorScript: join(projectRoot, 'scripts', 'bench-floor.mjs'),
             defaults: actionDefaults(),
             organization: ORGANIZATION,

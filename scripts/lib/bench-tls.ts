@@ -17,6 +17,8 @@ import { makeThrowAwayCertificate, startLatencyRelay, startTlsFront } from './tl
 export interface TlsOptions {
   emulator: Emulator
   actionEntry: string
+  /** Another build's index.js (BENCH_BASELINE_DIST): timed as T-A₀, the database token as in T-A. */
+  baselineEntry?: string
   floorScript: string
   defaults: Record<string, string>
   organization: string
@@ -42,6 +44,8 @@ export interface TlsResults {
   action: TlsSideResult
   /** The group token: one POST, like the floor. */
   group: TlsSideResult
+  /** T-A with the baseline build, when there is one. */
+  baseline?: TlsSideResult
   floor: TlsSideResult
   /** Median over the rounds of (database action − floor) for the first request byte at the server. */
   firstByteGapMedian: number
@@ -62,9 +66,9 @@ export async function benchTls(options: TlsOptions): Promise<TlsResults> {
   const relay = await startLatencyRelay(new URL(front.url), options.latencyMs)
   const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
 
-  type Kind = 'action' | 'group' | 'floor'
+  type Kind = 'action' | 'group' | 'floor' | 'baseline'
   /** Requests and TLS connections each kind must make: the database token's two go out side by side. */
-  const expected: Record<Kind, number> = { action: 2, group: 1, floor: 1 }
+  const expected: Record<Kind, number> = { action: 2, group: 1, floor: 1, baseline: 2 }
 
   async function sample(kind: Kind): Promise<Sample> {
     front.reset()
@@ -75,13 +79,14 @@ export async function benchTls(options: TlsOptions): Promise<TlsResults> {
     if (kind !== 'floor') {
       const files = createRunnerFiles()
       try {
-        const target: Record<string, string> = kind === 'action' ? { database: options.database } : { group: options.group }
+        const target: Record<string, string> = kind === 'group' ? { group: options.group } : { database: options.database }
         const inputs = { operation: 'create-token', 'api-url': relay.url, organization: options.organization, ...target }
-        run = await timeNode([options.actionEntry], { ...options.baseEnv(), ...files.env, ...inputEnv(inputs, options.defaults), TURSO_API_TOKEN: emulator.apiToken, ...trust })
+        const entry = kind === 'baseline' ? (options.baselineEntry as string) : options.actionEntry
+        run = await timeNode([entry], { ...options.baseEnv(), ...files.env, ...inputEnv(inputs, options.defaults), TURSO_API_TOKEN: emulator.apiToken, ...trust })
         const outputs = files.read().outputs
         const check = emulator.verifyDatabaseToken(outputs.token ?? '', options.database, options.organization)
         if (!check.valid) problem = `the minted token does not verify: ${check.reason}`
-        else if (kind === 'action' && !(outputs['database-url'] ?? '').startsWith('libsql://')) problem = 'no database-url output'
+        else if (kind !== 'group' && !(outputs['database-url'] ?? '').startsWith('libsql://')) problem = 'no database-url output'
       } finally {
         files.remove()
       }
@@ -104,8 +109,8 @@ export async function benchTls(options: TlsOptions): Promise<TlsResults> {
     return { wall: run.elapsedMs, firstRequestByte: front.firstRequestByteAt - run.startedAt, firstWireByte: relay.firstByteAt - run.startedAt }
   }
 
-  const kinds: Kind[] = ['action', 'group', 'floor']
-  const samples: Record<Kind, Sample[]> = { action: [], group: [], floor: [] }
+  const kinds: Kind[] = options.baselineEntry === undefined ? ['action', 'group', 'floor'] : ['action', 'group', 'floor', 'baseline']
+  const samples: Record<Kind, Sample[]> = { action: [], group: [], floor: [], baseline: [] }
   try {
     for (let round = 0; round < options.warmups + options.runs; round++) {
       const order = kinds.map((_, i) => kinds[(round + i) % kinds.length])
@@ -132,6 +137,7 @@ export async function benchTls(options: TlsOptions): Promise<TlsResults> {
     warmups: options.warmups,
     action: side(action),
     group: side(samples.group),
+    ...(options.baselineEntry === undefined ? {} : { baseline: side(samples.baseline) }),
     floor: side(floor),
     firstByteGapMedian: summarize(action.map((s, i) => s.firstRequestByte - floor[i].firstRequestByte)).median,
     firstWireGapMedian: summarize(action.map((s, i) => s.firstWireByte - floor[i].firstWireByte)).median
