@@ -21,6 +21,7 @@ import {
   type EarlyOutcome
 } from '../src/startup/early-connection.js'
 import { earlyConnectionCount, startEarly } from '../src/startup/early-start.js'
+import { proxyApplies } from '../src/startup/proxy-env.js'
 import { readConfig } from '../src/inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { runAction } from './support/run-action.js'
@@ -365,11 +366,15 @@ describe('openEarlyConnection: its life before and after adoption', () => {
   })
 
   it('adopt gives nothing for a connection the server has ended, and destroys it', async () => {
+    const known = peers.length
     const early = openEarlyConnection(url, 5000)
     await expect(early.settled).resolves.toEqual({ connected: true })
-    await until(() => peers.length > 0)
-    peers[peers.length - 1].end()
-    await until(() => early.adopt() === undefined)
+    await until(() => peers.length > known)
+    const peer = peers[known]
+    peer.end()
+    await new Promise<void>((resolve) => peer.once('close', () => resolve()))
+    // Give the loop a moment to see the end (a wait, not a timed assertion).
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(early.adopt()).toBeUndefined()
   })
 
@@ -394,6 +399,55 @@ describe('openEarlyConnection: its life before and after adoption', () => {
     }
   })
 
+  it('as undici sets them: no Nagle, keep-alive probes after 60 s', async () => {
+    const early = openEarlyConnection(url, 5000)
+    await expect(early.settled).resolves.toEqual({ connected: true })
+    const socket = early.adopt() as Socket
+    // Node keeps what was asked for under these symbols (no public getter): Node 20 and 24 alike.
+    const setting = (name: string): unknown => socket[Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === name) as keyof Socket]
+    expect([setting('kSetNoDelay'), setting('kSetKeepAlive'), setting('kSetKeepAliveInitialDelay')]).toEqual([true, true, 60])
+    socket.destroy()
+  })
+
+  it('a refused connection still resolves started (nothing waits for a connect that never comes)', async () => {
+    const closed = createTcpServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const early = openEarlyConnection(new URL(`http://127.0.0.1:${port}`), 5000)
+    await early.started
+    await expect(early.settled).resolves.toMatchObject({ connected: false, timedOut: false, error: { code: 'ECONNREFUSED' } })
+  })
+
+  it('discarded during the handshake: settles as closed, not as timed out', async () => {
+    const held: Socket[] = []
+    const silent = createTcpServer((socket) => held.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const early = openEarlyConnection(new URL(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`), 60_000)
+      await early.started
+      early.discard()
+      const outcome = await early.settled
+      expect(outcome).toMatchObject({ connected: false, timedOut: false })
+      expect((outcome as { error: Error }).error.message).toBe('the connection closed during the handshake')
+    } finally {
+      for (const socket of held) socket.destroy()
+      await new Promise<void>((resolve) => silent.close(() => resolve()))
+    }
+  })
+
+  it('a reset after the handshake but before adoption is swallowed (no crash), and adopt then gives nothing', async () => {
+    const known = peers.length
+    const early = openEarlyConnection(url, 5000)
+    await expect(early.settled).resolves.toEqual({ connected: true })
+    await until(() => peers.length > known)
+    const peer = peers[known]
+    peer.resetAndDestroy()
+    await new Promise<void>((resolve) => peer.once('close', () => resolve()))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(early.adopt()).toBeUndefined()
+  })
+
   it('a handshake that does not finish in time settles as timed out, naming the address and the bound', async () => {
     const held: Socket[] = []
     const silent = createTcpServer((socket) => held.push(socket))
@@ -410,5 +464,21 @@ describe('openEarlyConnection: its life before and after adoption', () => {
       for (const socket of held) socket.destroy()
       await new Promise<void>((resolve) => silent.close(() => resolve()))
     }
+  })
+})
+
+describe('proxyApplies: the corners of undici EnvHttpProxyAgent', () => {
+  it.each([
+    // The port comes off the end of the host only: an IPv6 literal keeps its colons.
+    ['http://[::1]:8080', { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: '[::1]' }, false],
+    // A URL without a port has its scheme's default port, which a NO_PROXY entry may name.
+    ['http://localhost', { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost:80' }, false],
+    ['http://localhost', { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost:443' }, true],
+    // Empty entries (a doubled comma) match nothing, not every host ending in '.'.
+    ['https://api.turso.tech./', { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'example.com,,' }, true],
+    // An entry is host:port only when it ends in the port.
+    ['https://api.turso.tech', { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'api.turso.tech:443x' }, true]
+  ])('%s with %j → %s', (url, env, expected) => {
+    expect(proxyApplies(new URL(url), env)).toBe(expected)
   })
 })
