@@ -46,13 +46,10 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   socket.setKeepAlive(true, 60e3).setNoDelay(true)
   // Until it is adopted, this socket must not keep a finished (or failed) run waiting.
   socket.unref()
-  // Errors before adoption are ours to catch (an unhandled 'error' would crash the process).
-  let closed = false
-  const guard = (): void => {
-    closed = true
-  }
+  // Errors before adoption are ours to catch (an unhandled 'error' would crash the process); adopt
+  // then finds the socket unusable.
+  const guard = (): void => undefined
   socket.on('error', guard)
-  socket.once('close', guard)
   const started = new Promise<void>((resolve) => {
     socket.once('connect', () => resolve())
     socket.once('close', () => resolve())
@@ -90,12 +87,13 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
       socket.ref()
     },
     adopt: () => {
-      if (closed || socket.destroyed || !socket.writable || socket.readableEnded) {
+      // Not writable covers every way it can have died: destroyed, errored, closed, or ended by
+      // the server (allowHalfOpen is off, so Node then ends our side too).
+      if (!socket.writable) {
         socket.destroy()
         return undefined
       }
       socket.off('error', guard)
-      socket.off('close', guard)
       socket.ref()
       return socket
     },
