@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   // .stryker-tmp*/: mutation-run sandboxes (copies of the project); reports/: their HTML/JSON output.
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.stryker-tmp*/', 'reports/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.stryker-tmp*/', 'reports/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

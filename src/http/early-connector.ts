@@ -2,21 +2,20 @@ import type { EarlyConnection } from '../startup/early-connection.js'
 import { errors, type Connector } from './undici.js'
 
 /**
- * An undici `connect` function whose first connection to the early connection's origin is that
- * connection (opened at start-up, see src/startup/early-connection.ts) once its handshake is
- * done; every other connection, and the first one too when the early one failed or has closed
- * since, comes from `fallback`, the connector undici would have used. A connect that timed out
- * early is reported as undici's connect timeout: the attempt has then waited its whole bound.
+ * An undici `connect` function whose connections to an origin are first those opened at start-up
+ * for it (src/startup/early-connection.ts), each once its handshake is done, taken one per
+ * connect from `take`; every other connection, and one whose early connection failed or has
+ * closed since, comes from `fallback`, the connector undici would have used. A connect that timed
+ * out early is reported as undici's connect timeout: the attempt has then waited its whole bound.
  */
-export function connectorWithEarlyConnection(early: EarlyConnection, fallback: Connector): Connector {
-  let pending: EarlyConnection | undefined = early
+export function connectorWithEarlyConnection(take: (origin: string) => EarlyConnection | undefined, fallback: Connector): Connector {
   return (options, callback) => {
-    const candidate = pending
-    if (candidate === undefined || options.httpSocket !== undefined || originOf(options) !== candidate.origin) {
+    // A tunnel's inner connection (httpSocket) is never an early one.
+    const candidate = options.httpSocket === undefined ? take(originOf(options)) : undefined
+    if (candidate === undefined) {
       fallback(options, callback)
       return
     }
-    pending = undefined
     // Unreferenced so far (an unused connection must not hold the run); now a request waits on it.
     candidate.hold()
     void candidate.settled.then((outcome) => {

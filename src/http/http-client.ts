@@ -1,4 +1,4 @@
-import { takeEarlyConnection } from '../startup/early-connection.js'
+import { hasEarlyConnection, takeEarlyConnection } from '../startup/early-connection.js'
 import { connectorWithEarlyConnection } from './early-connector.js'
 import { buildConnector, EnvHttpProxyAgent, errors, interceptors, Pool, type ConnectorOptions, type Dispatcher } from './undici.js'
 import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
@@ -158,14 +158,13 @@ export class HttpClient {
 
 /**
  * The connect option for a direct connection pool (the one for a proxy tunnel is a function of
- * undici's ProxyAgent and stays as it is): the connection opened at start-up, if there is one for
- * this origin, serves the pool's first connect; undici's usual connector does the rest.
+ * undici's ProxyAgent and stays as it is): the connections opened at start-up for this origin, if
+ * any, serve the pool's first connects; undici's usual connector does the rest.
  */
 function withEarlyConnection(origin: URL | string, connect: unknown): unknown {
   if (connect !== undefined && (typeof connect !== 'object' || connect === null)) return connect
-  const early = takeEarlyConnection(new URL(String(origin)).origin)
-  if (early === undefined) return connect
-  return connectorWithEarlyConnection(early, buildConnector({ ...(connect as ConnectorOptions | undefined) }))
+  if (!hasEarlyConnection(new URL(String(origin)).origin)) return connect
+  return connectorWithEarlyConnection(takeEarlyConnection, buildConnector({ ...(connect as ConnectorOptions | undefined) }))
 }
 
 function describeTransportError(error: unknown): string {

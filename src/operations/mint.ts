@@ -41,8 +41,10 @@ export async function mintAndDeliver(
   rotation?: Rotation
 ): Promise<void> {
   // The database lookup (for database-url) runs alongside the mint: one round trip instead of two.
+  // The mint is sent first, so it takes the first connection opened at start-up (src/startup).
+  const minting = context.turso.createToken(target, options)
   const lookup = target.kind === 'database' ? lookUpDatabase(context, target, prepared.database) : undefined
-  const { jwt, expiresAt } = await context.turso.createToken(target, options)
+  const { jwt, expiresAt } = await minting
   context.setOutput('token', jwt)
   context.setOutput('expires-at', expiresAt === null ? '' : expiresAt.toISOString())
   const access = options.readOnly ? 'read-only' : 'full-access'

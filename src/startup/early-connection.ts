@@ -46,13 +46,10 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   socket.setKeepAlive(true, 60e3).setNoDelay(true)
   // Until it is adopted, this socket must not keep a finished (or failed) run waiting.
   socket.unref()
-  // Errors before adoption are ours to catch (an unhandled 'error' would crash the process).
-  let closed = false
-  const guard = (): void => {
-    closed = true
-  }
+  // Errors before adoption are ours to catch (an unhandled 'error' would crash the process); adopt
+  // then finds the socket unusable.
+  const guard = (): void => undefined
   socket.on('error', guard)
-  socket.once('close', guard)
   const started = new Promise<void>((resolve) => {
     socket.once('connect', () => resolve())
     socket.once('close', () => resolve())
@@ -90,12 +87,13 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
       socket.ref()
     },
     adopt: () => {
-      if (closed || socket.destroyed || !socket.writable || socket.readableEnded) {
+      // Not writable covers every way it can have died: destroyed, errored, closed, or ended by
+      // the server (allowHalfOpen is off, so Node then ends our side too).
+      if (!socket.writable) {
         socket.destroy()
         return undefined
       }
       socket.off('error', guard)
-      socket.off('close', guard)
       socket.ref()
       return socket
     },
@@ -105,23 +103,26 @@ export function openEarlyConnection(url: URL, timeoutMs: number): EarlyConnectio
   }
 }
 
-let offered: EarlyConnection | undefined
+/** Connections opened at start-up and not taken yet, in the order they were opened. */
+const offered: EarlyConnection[] = []
 
-/** Makes `connection` available to the first HTTP client that connects to its origin. */
+/** Makes `connection` available to the next connect of an HTTP client to its origin. */
 export function offerEarlyConnection(connection: EarlyConnection): void {
-  offered = connection
+  offered.push(connection)
 }
 
-/** The offered connection if it goes to `origin`; each is given out once. */
+/** Whether a connection to `origin` is on offer. */
+export function hasEarlyConnection(origin: string): boolean {
+  return offered.some((connection) => connection.origin === origin)
+}
+
+/** The first offered connection to `origin`, if any; each is given out once. */
 export function takeEarlyConnection(origin: string): EarlyConnection | undefined {
-  if (offered === undefined || offered.origin !== origin) return undefined
-  const connection = offered
-  offered = undefined
-  return connection
+  const index = offered.findIndex((connection) => connection.origin === origin)
+  return index === -1 ? undefined : offered.splice(index, 1)[0]
 }
 
-/** Destroys an offered connection nobody took (a run that ended before its first request). */
+/** Destroys the offered connections nobody took (a run that ended before needing them). */
 export function discardEarlyConnection(): void {
-  offered?.discard()
-  offered = undefined
+  for (const connection of offered.splice(0)) connection.discard()
 }

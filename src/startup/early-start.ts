@@ -15,7 +15,9 @@ export interface EarlyStart {
   masked: string[]
   /** Whether a connection was opened (for tests and the benchmark's sake). */
   connecting: boolean
-  /** See EarlyConnection.started; resolved at once when nothing was opened. */
+  /** How many: two when the first requests go out side by side (see earlyConnectionCount). */
+  connections: number
+  /** See EarlyConnection.started, for all of them; resolved at once when nothing was opened. */
   started: Promise<void>
 }
 
@@ -41,10 +43,21 @@ export function startEarly(env: NodeJS.ProcessEnv, write: (text: string) => void
     // The same reading and validation as the normal path, which repeats it (with its warnings).
     config = readConfig({ readInput: (name) => readRunnerInput(env, name), env, maskSecret, warn: () => undefined })
   } catch {
-    return { masked, connecting: false, started: Promise.resolve() }
+    return { masked, connecting: false, connections: 0, started: Promise.resolve() }
   }
-  if (config.dryRun || proxyApplies(config.connection.apiUrl, env)) return { masked, connecting: false, started: Promise.resolve() }
-  const connection = openEarlyConnection(config.connection.apiUrl, config.connection.timeoutMs)
-  offerEarlyConnection(connection)
-  return { masked, connecting: true, started: connection.started }
+  if (config.dryRun || proxyApplies(config.connection.apiUrl, env)) return { masked, connecting: false, connections: 0, started: Promise.resolve() }
+  const connections = Array.from({ length: earlyConnectionCount(config) }, () => openEarlyConnection(config.connection.apiUrl, config.connection.timeoutMs))
+  for (const connection of connections) offerEarlyConnection(connection)
+  return { masked, connecting: true, connections: connections.length, started: Promise.all(connections.map((connection) => connection.started)).then(() => undefined) }
+}
+
+/**
+ * A database token's create-token sends its two requests at once (the mint, and the lookup that
+ * fills database-url: src/operations/mint.ts), so both get a connection whose handshake overlaps
+ * the loading; the mint, sent first, takes the first. Every other run starts with one request
+ * and reuses its connection for the next (rotate's lookup, invalidate and mint go one after the
+ * other), so a second connection would be a handshake for nothing.
+ */
+export function earlyConnectionCount(config: ReturnType<typeof readConfig>): number {
+  return config.operation === 'create-token' && config.target.kind === 'database' ? 2 : 1
 }
