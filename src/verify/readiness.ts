@@ -8,7 +8,7 @@
  * much past verify-timeout (at most one `timeout` for an attempt already under way). `retries`
  * keeps its meaning for every other request.
  */
-import { backoffMs } from '../http/retry-policy.js'
+import { backoffMs, MIN_RETRY_DELAY_MS } from '../http/retry-policy.js'
 import { serverText } from '../runner/server-text.js'
 import { TokenVerificationError } from './errors.js'
 import { verifyDatabaseToken, type VerifyOptions, type VerifyResult } from './libsql-verify.js'
@@ -104,12 +104,15 @@ export async function verifyWhenReady(options: VerifyOptions, readiness: Readine
         if (readiness.timeoutMs === 0) throw error
         throw new VerificationTimeoutError(error, attempt, readiness.timeoutMs)
       }
-      // A server's Retry-After is honoured as asked (the deadline still bounds it); our own backoff is capped.
-      const wanted = error.retryAfterMs ?? backoffMs(attempt, policy)
-      const waitMs = Math.max(0, Math.min(wanted, left))
+      // Retry-After is a floor (RFC 9110 lets a client wait longer), and so are our backoff and the
+      // minimum wait: a database answering `Retry-After: 0` (or a past date) to every attempt
+      // would otherwise be asked again at once, in a tight loop. The deadline caps every wait.
+      const backoff = Math.max(MIN_RETRY_DELAY_MS, backoffMs(attempt, policy))
+      const asked = error.retryAfterMs !== undefined && error.retryAfterMs > backoff
+      const waitMs = Math.min(asked ? (error.retryAfterMs as number) : backoff, left)
       options.log(
         `Database not ready for the new token (${reason}) on attempt ${attempt}; trying again in ${formatSeconds(waitMs)}` +
-          ` (${formatSeconds(left)} left of verify-timeout${error.retryAfterMs !== undefined ? ', as Retry-After asks' : ''})`
+          ` (${formatSeconds(left)} left of verify-timeout${asked ? ', as Retry-After asks' : ''})`
       )
       await clock.sleep(waitMs)
     }
