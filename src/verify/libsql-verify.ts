@@ -66,6 +66,8 @@ export interface VerifyOptions {
   http: HttpClient
   /** Retries for each request; default: the client's (the `retries` input). */
   retries?: number
+  /** Aborts the probes in flight (the readiness loop's bound on the whole verify phase). */
+  signal?: AbortSignal
   log: (message: string) => void
 }
 
@@ -164,7 +166,8 @@ async function runProbe(options: VerifyOptions, baseUrl: string, reporter: Failu
       url: new URL(`${baseUrl}${PIPELINE_PATH}`),
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
       body: pipelineRequestBody(probe.statements),
-      retries: options.retries
+      retries: options.retries,
+      signal: options.signal
     })
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error

@@ -4,9 +4,13 @@
  * to answer their first query, so one failed `SELECT 1` right after minting proves little.
  * This keeps trying until `verify-timeout` while the failure says "not ready yet", and stops at
  * once when it says "this token is wrong". Each attempt sends its requests once (no `retries`):
- * this loop does the retrying, bounded by time rather than by count, so the step never waits
- * much past verify-timeout (at most one `timeout` for an attempt already under way). `retries`
- * keeps its meaning for every other request.
+ * this loop does the retrying, bounded by time rather than by count. The whole phase ends by
+ * verify-timeout + one `timeout`: an attempt still under way then (its read and write probes,
+ * each of several phases bounded by `timeout`, could otherwise take several times that) is
+ * aborted. `retries` keeps its meaning for every other request.
+ *
+ * Waits: at least MIN_RETRY_DELAY_MS (250 ms) and our backoff (250-500 ms, doubling up to 5 s);
+ * a Retry-After may only lengthen a wait, up to what is left of verify-timeout.
  */
 import { backoffMs, MIN_RETRY_DELAY_MS } from '../http/retry-policy.js'
 import { serverText } from '../runner/server-text.js'
@@ -92,14 +96,42 @@ export async function verifyWhenReady(options: VerifyOptions, readiness: Readine
     random: readiness.random
   }
   const deadline = clock.now() + readiness.timeoutMs
+  const phase = phaseBound(readiness.timeoutMs + options.http.timeoutMs)
+  try {
+    return await attemptUntil(options, readiness, clock, policy, deadline, phase.signal)
+  } finally {
+    phase.clear()
+  }
+}
+
+/**
+ * Aborts after `limitMs` of real time: the timer runs on the event loop, as the requests do, even
+ * when a test's clock drives the loop's waits.
+ */
+function phaseBound(limitMs: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController()
+  const reason = new Error(`no answer before verify-timeout and one timeout (${formatSeconds(limitMs)} in all) ran out`)
+  const timer = setTimeout(() => controller.abort(reason), limitMs)
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
+}
+
+async function attemptUntil(
+  options: VerifyOptions,
+  readiness: ReadinessOptions,
+  clock: Clock,
+  policy: { baseDelayMs: number; maxDelayMs: number; random?: () => number },
+  deadline: number,
+  signal: AbortSignal
+): Promise<VerifyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await verifyDatabaseToken({ ...options, retries: 0 })
+      return await verifyDatabaseToken({ ...options, retries: 0, signal })
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error
       const reason = notReadyReason(error, readiness.afterRotation)
       if (reason === undefined) throw error
-      const left = deadline - clock.now()
+      // Once the phase is over, no further attempt: the deadline has passed in real time.
+      const left = signal.aborted ? 0 : deadline - clock.now()
       if (left <= 0) {
         if (readiness.timeoutMs === 0) throw error
         throw new VerificationTimeoutError(error, attempt, readiness.timeoutMs)
