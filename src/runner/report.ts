@@ -33,10 +33,10 @@ export function renderSummary(report: Report, elapsedMs: number): string {
 
 /**
  * Characters and sequences that make GitHub's Markdown (GFM) render something other than the
- * text (a backtick never reaches it): emphasis and strike (`*`, `_` at a word's edge, `~`), links, images and footnotes (`[`,
- * `]`, `!`), raw HTML and autolinks (`<`, `>`, `&`), escapes (`\`), table cells (`|`), math
- * (`$`), references (`#`), and the links GFM makes of bare text: `scheme://`, `www.` and
- * `name@host` (cmark-gfm's autolink extension).
+ * text (a backtick never gets here): emphasis and strike (`*`, `_` at a word's edge, `~`),
+ * links, images and footnotes (`[`, `]`, `!`), raw HTML and autolinks (`<`, `>`, `&`), escapes
+ * (`\`), table cells (`|`), math (`$`), references (`#`), and the links GFM makes of bare text:
+ * `scheme://`, `www.` and `name@host` (cmark-gfm's autolink extension).
  */
 const MARKUP = /[\\*~[\]!<>&|$#@]|(?:^|[^A-Za-z0-9])_|_(?:[^A-Za-z0-9]|$)|:\/\/|www\./iu
 
