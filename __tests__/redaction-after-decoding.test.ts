@@ -111,6 +111,10 @@ describe('the rules one by one', () => {
     expect(apiErrorMessage(`${'x'.repeat(290)} ${LONG_API_TOKEN}`)).toBe(`${'x'.repeat(290)} ***`)
     expect(apiErrorMessage('{"error":{"code":7}}')).toBe('{"code":7}')
     expect(apiErrorMessage('[1, 2]')).toBe('[1,2]')
+    // Any JSON value is decoded, a bare string or null included.
+    expect(apiErrorMessage('"bad \\u0074oken"')).toBe('bad token')
+    expect(apiErrorMessage(' null ')).toBe('null')
+    expect(apiErrorMessage('<html>x</html>')).toBe('<html>x</html>')
     forgetSecrets()
   })
 

@@ -17,7 +17,8 @@ describe('addresses keep their `::`', () => {
     'connect EADDRNOTAVAIL ::1:443 - Local (:::0)',
     'listener [::1]:8080 refused client [::ffff:10.0.0.1]:5100',
     'fe80::ab then fe80::cd and fe80::1%eth0',
-    'from 2001:db8::8a2e:370:7334 via [::1]'
+    'from 2001:db8::8a2e:370:7334 via [::1]',
+    'client [::ffff:10.0.0.1]:5100 via [::1]:8080'
   ])('%j', (text) => {
     expect(serverText(text)).toBe(text)
     expect(printableLine(text)).toBe(text)
@@ -31,6 +32,9 @@ describe('a command shape anywhere still breaks every marker, addresses included
     ['[::1] ::warning file=a,line=1::x', '[: :1] : :warning file=a,line=1: :x'],
     ['x ::add-mask::', 'x : :add-mask: :'],
     ['x ::_a::', 'x : :_a: :'],
+    // A name that starts with hex digits is still a name: only one to four of them and a blank is an address's group.
+    ['[::1] ::debug file=x::y', '[: :1] : :debug file=x: :y'],
+    ['x ::warning title=two words::y', 'x : :warning title=two words: :y'],
     ['::1', ': :1']
   ])('%j', (text, shown) => {
     expect(serverText(text)).toBe(shown)

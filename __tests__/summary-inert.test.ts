@@ -52,7 +52,8 @@ describe('renderSummary makes server text inert', () => {
     ['pipes', HOSTILE[2], "group 'x `\\|` y' closes `\\|` the cell"],
     ['backslashes', HOSTILE[3], '`a\\\\|b` and `trailing\\`'],
     ['backticks (they only split the text into more code spans)', HOSTILE[4], 'back`tick`s and `odd`'],
-    ['emphasis, strike, math, references, mentions', HOSTILE[5], '`*em*` `_em_` `~~del~~` `$x^2$` `#12` `@octocat`']
+    ['emphasis, strike, math, references, mentions', HOSTILE[5], '`*em*` `_em_` `~~del~~` `$x^2$` `#12` `@octocat`'],
+    ['emphasis across words (an underscore at either edge of a word)', '_a b_ c', '`_a` `b_` c']
   ])('%s', (_label, value, cell) => {
     const report = newReport('rotate')
     report.facts.push(['Fact', value])

@@ -88,13 +88,17 @@ export function nextStep(status: number, attempt: Attempt): string {
  * rule applies, so a body cannot inject workflow commands or fake log lines.
  */
 export function apiErrorMessage(bodyText: string): string {
-  let message = bodyText
+  return serverText(redact(decodedErrorText(bodyText)))
+}
+
+function decodedErrorText(bodyText: string): string {
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(bodyText)
-    const error = parsed !== null && typeof parsed === 'object' && 'error' in parsed ? (parsed as { error: unknown }).error : parsed
-    message = typeof error === 'string' ? error : JSON.stringify(error)
+    parsed = JSON.parse(bodyText)
   } catch {
     // Not JSON (a proxy's HTML page, say): the raw text is still the best clue we have.
+    return bodyText
   }
-  return serverText(redact(message))
+  const error = parsed !== null && typeof parsed === 'object' && 'error' in parsed ? (parsed as { error: unknown }).error : parsed
+  return typeof error === 'string' ? error : JSON.stringify(error)
 }
