@@ -12,6 +12,7 @@ import { HttpClient } from '../src/http/http-client.js'
 import { USER_AGENT } from '../src/version.js'
 import { TokenVerificationError } from '../src/verify/errors.js'
 import { VerificationTimeoutError, verifyWhenReady } from '../src/verify/readiness.js'
+import { FakeClock } from './support/fake-clock.js'
 import { FakeLibsql } from './support/fake-libsql.js'
 import { useServer } from './support/lifecycle.js'
 
@@ -57,12 +58,12 @@ async function startSlowDatabase(): Promise<{ hostname: string; requests: () => 
 const database = useServer(startSlowDatabase)
 const http = useServer(async () => new HttpClient({ timeoutMs: TIMEOUT_MS, retries: 0, userAgent: USER_AGENT, log: () => {} }))
 
-async function verify(timeoutMs: number): Promise<{ outcome: unknown; elapsedMs: number; log: string[] }> {
+async function verify(timeoutMs: number, clock?: FakeClock): Promise<{ outcome: unknown; elapsedMs: number; log: string[] }> {
   const log: string[] = []
   const started = performance.now()
   const outcome = await verifyWhenReady(
     { hostname: database.hostname, token: TOKEN, checkWrite: true, http, log: (line) => log.push(line) },
-    { timeoutMs, afterRotation: false }
+    { timeoutMs, afterRotation: false, clock }
   ).catch((error: unknown) => error)
   return { outcome, elapsedMs: performance.now() - started, log }
 }
@@ -91,5 +92,14 @@ describe('a database slower than verify-timeout + timeout for one attempt', () =
     const { outcome, elapsedMs } = await verify(5000)
     expect(outcome).toEqual({ url: `http://${database.hostname}`, write: true })
     expect(elapsedMs).toBeGreaterThanOrEqual(4 * PAUSE_MS - 20)
+  })
+
+  it('once the bound has cut an attempt off, no other starts, even if the loop\'s own clock says time is left', async () => {
+    // The loop's waits run on a clock that has not moved; the bound is real time, and it is over.
+    const clock = new FakeClock()
+    const { outcome } = await verify(VERIFY_TIMEOUT_MS, clock)
+    expect(outcome).toBeInstanceOf(VerificationTimeoutError)
+    expect(outcome).toMatchObject({ attempts: 1 })
+    expect(clock.sleeps).toEqual([])
   })
 })
