@@ -20,25 +20,25 @@ interface ListedEntry {
   owner?: { username?: string }
 }
 
-let bobLaptopId = ''
-
-/** The real list, with alice's `laptop` given an ID the action must not send back. */
-beforeEach(async () => {
-  const response = await fetch(`${emulator.url}${ORG_TOKENS}`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
-  const body = (await response.json()) as { tokens: ListedEntry[] }
-  const laptops = body.tokens.filter((token) => token.name === 'laptop')
-  expect(laptops.map((token) => token.owner?.username).sort()).toEqual(['alice', 'bob'])
-  bobLaptopId = laptops.find((token) => token.owner?.username === 'bob')?.id ?? ''
-  const spoiled = body.tokens.map((token) => (token.name === 'laptop' && token.owner?.username === 'alice' ? { ...token, id: 'emu/../tok 1' } : token))
-  emulator.addFault({ method: 'GET', path: ORG_TOKENS, status: 200, body: JSON.stringify({ tokens: spoiled }), times: 5 })
-  emulator.clearRequests()
-})
-
 function revokeLaptop(extra: Record<string, string> = {}) {
   return runAction({ operation: 'revoke', 'api-url': emulator.url, 'api-token': emulator.apiToken, 'token-name': 'laptop', organization: 'acme', ...extra })
 }
 
 describe('a skipped entry shares the sought name', () => {
+  let bobLaptopId = ''
+
+  /** The real list, with alice's `laptop` given an ID the action must not send back. */
+  beforeEach(async () => {
+    const response = await fetch(`${emulator.url}${ORG_TOKENS}`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
+    const body = (await response.json()) as { tokens: ListedEntry[] }
+    const laptops = body.tokens.filter((token) => token.name === 'laptop')
+    expect(laptops.map((token) => token.owner?.username).sort()).toEqual(['alice', 'bob'])
+    bobLaptopId = laptops.find((token) => token.owner?.username === 'bob')?.id ?? ''
+    const spoiled = body.tokens.map((token) => (token.name === 'laptop' && token.owner?.username === 'alice' ? { ...token, id: 'emu/../tok 1' } : token))
+    emulator.addFault({ method: 'GET', path: ORG_TOKENS, status: 200, body: JSON.stringify({ tokens: spoiled }), times: 5 })
+    emulator.clearRequests()
+  })
+
   it('without token-owner: both count, nothing is deleted, and the error says why', async () => {
     const run = await revokeLaptop()
     expect(run.exitCode).toBe(1)
@@ -65,3 +65,55 @@ describe('a skipped entry shares the sought name', () => {
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/${bobLaptopId}`])
   })
 })
+
+describe('with token-owner set, a skipped namesake that may be that owner\'s', () => {
+  const BOB = { username: 'bob', email: 'bob@example.com' }
+  async function revokeFrom(tokens: unknown[]) {
+    emulator.clearFaults()
+    emulator.addFault({ method: 'GET', path: ORG_TOKENS, status: 200, body: JSON.stringify({ tokens }) })
+    emulator.clearRequests()
+    return revokeLaptop({ 'token-owner': 'bob' })
+  }
+
+  it.each([
+    ['listed with the same owner', { name: 'laptop', id: 'bad id', owner: BOB }],
+    ['listed without an owner', { name: 'laptop', id: 'bad id' }]
+  ])('%s: counts, so nothing is deleted', async (_label, skipped) => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'bobLaptop1', owner: BOB }, skipped])
+    expect(run.exitCode).toBe(1)
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
+    expect(errorLines(run.stdout)).toEqual([
+      "::error::Could not revoke the API token 'laptop' in organization 'acme': 'bob' has 2 tokens of this name (IDs bobLaptop1 " +
+        '(1 of them listed with an ID the action cannot send back: revoke that one with the Turso CLI or dashboard)); revoke them with the Turso CLI. Nothing was revoked.'
+    ])
+  })
+
+  it("listed with another owner: does not count, and bob's token is revoked", async () => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'bobLaptop1', owner: BOB }, { name: 'laptop', id: 'bad id', owner: { username: 'carol' } }])
+    // The emulator does not hold this made-up token: the DELETE's 404 is then settled by listing again.
+    expect(sent().slice(0, 2)).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/bobLaptop1`])
+    expect(run.outputs['token-id']).toBe('bobLaptop1')
+  })
+
+  it('two usable tokens of bob: the IDs are listed, with no note about skipped entries', async () => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'bobLaptop1', owner: BOB }, { name: 'laptop', id: 'bobLaptop2', owner: BOB }])
+    expect(errorLines(run.stdout)[0]).toContain("'bob' has 2 tokens of this name (IDs bobLaptop1, bobLaptop2); revoke them with the Turso CLI.")
+  })
+
+  it('no owner listed anywhere, the skipped entry included: says Turso lists no owners', async () => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'bad id' }])
+    expect(errorLines(run.stdout)[0]).toContain("input 'token-owner' is set, but Turso lists no owners")
+  })
+
+  it('only the skipped entry names an owner, and it is bob: that one cannot be revoked by the action', async () => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'usable1' }, { name: 'laptop', id: 'bad id', owner: BOB }])
+    expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
+    expect(errorLines(run.stdout)[0]).toContain("the token of this name that may belong to 'bob' is listed with an ID the action cannot send back")
+  })
+
+  it("an owner nobody matches: names every owner, the skipped entry's too", async () => {
+    const run = await revokeFrom([{ name: 'laptop', id: 'usable1', owner: { username: 'alice' } }, { name: 'laptop', id: 'bad id', owner: { username: 'carol' } }])
+    expect(errorLines(run.stdout)[0]).toContain("no token of this name belongs to 'bob' (input 'token-owner'); tokens of this name belong to: 'alice', 'carol'.")
+  })
+})
+
