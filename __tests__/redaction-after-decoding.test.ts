@@ -10,7 +10,12 @@ import { apiErrorMessage } from '../src/turso/errors.js'
 import { errorBodyMessage } from '../src/verify/hrana-pipeline.js'
 import { sanitizeServerText } from '../src/verify/sanitize.js'
 import { decodeJsonEscapes, forgetSecrets, redact, redactJwtShaped, registerSecret, secretParts } from '../src/runner/secrets.js'
+import { HttpClient } from '../src/http/http-client.js'
+import { USER_AGENT } from '../src/version.js'
+import { verifyDatabaseToken } from '../src/verify/libsql-verify.js'
 import { useEmulator } from './support/emulator.js'
+import { FakeLibsql } from './support/fake-libsql.js'
+import { useServer } from './support/lifecycle.js'
 import { runAction, type InProcessRun } from './support/run-action.js'
 import { errorLines } from './support/workflow-commands.js'
 
@@ -125,3 +130,16 @@ describe('the rules one by one', () => {
     expect(sanitizeServerText(`${'x'.repeat(280)} ${message}`, token)).toBe(`${'x'.repeat(280)} {"detail":"***"}`)
   })
 })
+
+describe('a database that answers HTTP 200 with JSON that is not a pipeline answer, echoing the token with \\u escapes', () => {
+  const database = useServer(async () => new FakeLibsql({ readWriteToken: LONG_API_TOKEN, readOnlyToken: 'unused' }).start())
+  const http = useServer(async () => new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log: () => {} }))
+
+  it('has the token redacted from the error, decoded first', async () => {
+    database.script({ status: 200, body: `{"detail":"${escaped(LONG_API_TOKEN)}"}`, headers: { 'content-type': 'application/json' } })
+    const failure = await verifyDatabaseToken({ hostname: database.hostname, token: LONG_API_TOKEN, checkWrite: false, http, log: () => {} }).catch((error: Error) => error)
+    expect(failure).toMatchObject({ serverMessage: '{"detail":"***"}' })
+    expect(JSON.stringify(failure)).not.toContain(LONG_API_TOKEN.slice(0, 12))
+  })
+})
+
