@@ -57,7 +57,7 @@ describe('the HTTP client and `Retry-After: 0`', () => {
 })
 
 describe('verify against a database that answers 503 with `Retry-After: 0` to every attempt', () => {
-  async function verifyFor(timeoutMs: number, baseDelayMs?: number): Promise<number> {
+  async function verifyFor(timeoutMs: number, baseDelayMs?: number, retryAfter = '0'): Promise<number> {
     clock.time += 3_600_000
     clock.sleeps = []
     log = []
@@ -66,7 +66,7 @@ describe('verify against a database that answers 503 with `Retry-After: 0` to ev
     const token = ((await mint.json()) as { jwt: string }).jwt
     emulator.clearRequests()
     // More than a busy loop would use up, so a loop without a minimum wait shows in the count.
-    emulator.addFault({ target: 'libsql', path: '/v2/pipeline', status: 503, headers: { 'retry-after': '0' }, times: 200 })
+    emulator.addFault({ target: 'libsql', path: '/v2/pipeline', status: 503, headers: { 'retry-after': retryAfter }, times: 200 })
     const http = new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log: (line) => log.push(line) })
     try {
       await verifyWhenReady(
@@ -90,4 +90,14 @@ describe('verify against a database that answers 503 with `Retry-After: 0` to ev
     expect(await verifyFor(1000, 2)).toBe(5)
     expect(clock.sleeps).toEqual([250, 250, 250, 250])
   })
+
+  it('a Retry-After equal to the backoff is the backoff, not a wait "as Retry-After asks"; a longer one is', async () => {
+    await verifyFor(600, undefined, '0.25')
+    expect(clock.sleeps).toEqual([250, 350])
+    expect(log.filter((line) => line.includes('as Retry-After asks'))).toEqual([])
+    await verifyFor(600, undefined, '0.3')
+    expect(clock.sleeps).toEqual([300, 300])
+    expect(log.filter((line) => line.startsWith('Database not ready'))[0]).toContain('trying again in 0.3 s (0.6 s left of verify-timeout, as Retry-After asks)')
+  })
 })
+

@@ -102,7 +102,11 @@ describe('with token-owner set, a skipped namesake that may be that owner\'s', (
 
   it('no owner listed anywhere, the skipped entry included: says Turso lists no owners', async () => {
     const run = await revokeFrom([{ name: 'laptop', id: 'bad id' }])
-    expect(errorLines(run.stdout)[0]).toContain("input 'token-owner' is set, but Turso lists no owners")
+    expect(errorLines(run.stdout)).toEqual([
+      "::error::Could not revoke the API token 'laptop' in organization 'acme': input 'token-owner' is set, but Turso lists no owners: it shows them only " +
+        "to admins and owners of the organization, and a member's API token sees only that member's own tokens. Use an admin's or owner's API token, " +
+        'or remove token-owner to revoke your own token. Nothing was revoked.'
+    ])
   })
 
   it('only the skipped entry names an owner, and it is bob: that one cannot be revoked by the action', async () => {
@@ -114,6 +118,15 @@ describe('with token-owner set, a skipped namesake that may be that owner\'s', (
   it("an owner nobody matches: names every owner, the skipped entry's too", async () => {
     const run = await revokeFrom([{ name: 'laptop', id: 'usable1', owner: { username: 'alice' } }, { name: 'laptop', id: 'bad id', owner: { username: 'carol' } }])
     expect(errorLines(run.stdout)[0]).toContain("no token of this name belongs to 'bob' (input 'token-owner'); tokens of this name belong to: 'alice', 'carol'.")
+  })
+
+  it('no entry of that name at all, skipped or not: says who sees which tokens', async () => {
+    const run = await revokeFrom([{ name: 'desktop', id: 'usable1', owner: BOB }, { name: 'tablet', id: 'bad id', owner: BOB }])
+    expect(errorLines(run.stdout)).toEqual([
+      "::error::Could not revoke the API token 'laptop' in organization 'acme': input 'token-name' names no token in the organization's list. " +
+        "An admin's or owner's API token sees every member's organization- and group-scoped tokens, a member's only their own; a token without an " +
+        "organization (unrestricted) is not in this list: revoke it without 'organization', with its owner's API token. Nothing was revoked."
+    ])
   })
 })
 

@@ -88,8 +88,31 @@ describe('a database slower than verify-timeout + timeout for one attempt', () =
     expect(outcome).toMatchObject({ unreachable: 'no answer before verify-timeout and one timeout (0.6 s in all) ran out' })
   })
 
-  it('a verification that fits within the bound still passes', async () => {
-    const { outcome, elapsedMs } = await verify(5000)
+  it('a verification that fits within the bound still passes, and leaves no timer behind to hold the process', async () => {
+    // The bound's timer (5 s + 0.6 s) must be cleared: left running, it would keep Node alive after the step.
+    const realSetTimeout = globalThis.setTimeout
+    const realClearTimeout = globalThis.clearTimeout
+    const boundTimers: unknown[] = []
+    const cleared = new Set<unknown>()
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      const timer = realSetTimeout(callback, ms)
+      if (ms === 5000 + TIMEOUT_MS) boundTimers.push(timer)
+      return timer
+    }) as typeof setTimeout
+    globalThis.clearTimeout = ((timer: Parameters<typeof clearTimeout>[0]) => {
+      cleared.add(timer)
+      realClearTimeout(timer)
+    }) as typeof clearTimeout
+    let result: Awaited<ReturnType<typeof verify>>
+    try {
+      result = await verify(5000)
+    } finally {
+      globalThis.setTimeout = realSetTimeout
+      globalThis.clearTimeout = realClearTimeout
+    }
+    const { outcome, elapsedMs } = result
+    expect(boundTimers).toHaveLength(1)
+    expect(cleared.has(boundTimers[0])).toBe(true)
     expect(outcome).toEqual({ url: `http://${database.hostname}`, write: true })
     expect(elapsedMs).toBeGreaterThanOrEqual(4 * PAUSE_MS - 20)
   })

@@ -140,7 +140,7 @@ async function attemptUntil(
       // minimum wait: a database answering `Retry-After: 0` (or a past date) to every attempt
       // would otherwise be asked again at once, in a tight loop. The deadline caps every wait.
       const backoff = Math.max(MIN_RETRY_DELAY_MS, backoffMs(attempt, policy))
-      const asked = error.retryAfterMs !== undefined && error.retryAfterMs > backoff
+      const asked = (error.retryAfterMs ?? 0) > backoff
       const waitMs = Math.min(asked ? (error.retryAfterMs as number) : backoff, left)
       options.log(
         `Database not ready for the new token (${reason}) on attempt ${attempt}; trying again in ${formatSeconds(waitMs)}` +
