@@ -72,8 +72,8 @@ describe('a database slower than verify-timeout + timeout for one attempt', () =
   it('is given up on by verify-timeout + one timeout, with the attempt in flight aborted', async () => {
     const { outcome, elapsedMs } = await verify(VERIFY_TIMEOUT_MS)
     expect(elapsedMs).toBeGreaterThanOrEqual(VERIFY_TIMEOUT_MS + TIMEOUT_MS - 20)
-    // Unbounded, read and write took ~1.8 s; the bound is 0.9 s (plus scheduling slack).
-    expect(elapsedMs).toBeLessThan(VERIFY_TIMEOUT_MS + TIMEOUT_MS + 400)
+    // Unbounded, read and write took ~1.8 s; the bound is 0.9 s (plus slack for a busy machine).
+    expect(elapsedMs).toBeLessThan(VERIFY_TIMEOUT_MS + TIMEOUT_MS + 600)
     expect(outcome).toBeInstanceOf(VerificationTimeoutError)
     expect((outcome as Error).message).toMatch(
       /^The database did not accept the new token within verify-timeout \(0\.3 s, 1 attempt\(s\)\); the last attempt said: .*no answer before verify-timeout and one timeout \(0\.9 s in all\) ran out/
@@ -82,7 +82,7 @@ describe('a database slower than verify-timeout + timeout for one attempt', () =
 
   it('with verify-timeout 0, one attempt is bounded by one timeout and reports its own failure', async () => {
     const { outcome, elapsedMs } = await verify(0)
-    expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 400)
+    expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 600)
     expect(outcome).toBeInstanceOf(TokenVerificationError)
     expect(outcome).not.toBeInstanceOf(VerificationTimeoutError)
     expect(outcome).toMatchObject({ unreachable: 'no answer before verify-timeout and one timeout (0.6 s in all) ran out' })
