@@ -31,7 +31,7 @@ const apiCalls = (): string[] => emulator.requests.filter((r) => r.target === 'a
 const mintCalls = (): string[] => apiCalls().filter((call) => call === `POST ${MINT_PATH}`)
 const attemptLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('Attempt '))
 
-/** A past HTTP date: honoured as "retry now". Were it not read as a date, the backoff would wait at least 0.5 s. */
+/** A past HTTP date: honoured with the minimum wait (0.25 s). Were it not read as a date, the backoff would wait at least 0.5 s. */
 const PAST_HTTP_DATE = new Date(Date.now() - 60_000).toUTCString()
 
 describe('retryable answers are retried up to `retries` times, each attempt logged with its number', () => {
@@ -50,8 +50,8 @@ describe('retryable answers are retried up to `retries` times, each attempt logg
     expect(mintCalls()).toHaveLength(3)
     expect(apiCalls().filter((call) => call.startsWith('GET'))).toEqual(['GET /v1/organizations/acme/databases/app-db'])
     expect(attemptLines(run.stdout)).toEqual([
-      `Attempt 1 of 3: POST ${MINT_PATH} failed (${reason}); retrying in 0.0 s`,
-      `Attempt 2 of 3: POST ${MINT_PATH} failed (${reason}); retrying in 0.0 s`
+      `Attempt 1 of 3: POST ${MINT_PATH} failed (${reason}); retrying in 0.3 s`,
+      `Attempt 2 of 3: POST ${MINT_PATH} failed (${reason}); retrying in 0.3 s`
     ])
     expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token])
@@ -67,7 +67,7 @@ describe('retryable answers are retried up to `retries` times, each attempt logg
     expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
     expect(Date.parse(run.outputs['rotated-at'])).toBeLessThanOrEqual(Date.now())
     expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', `POST ${ROTATE_PATH}`, `POST ${ROTATE_PATH}`])
-    expect(attemptLines(run.stdout)).toEqual([`Attempt 1 of 2: POST ${ROTATE_PATH} failed (HTTP 503); retrying in 0.0 s`])
+    expect(attemptLines(run.stdout)).toEqual([`Attempt 1 of 2: POST ${ROTATE_PATH} failed (HTTP 503); retrying in 0.3 s`])
   })
 })
 

@@ -68,10 +68,10 @@ describe('undiciRetryDecision', () => {
     expect(events).toEqual([{ attempt: 2, totalAttempts: 3, method: 'POST', path: '/v2/pipeline', status: 503, reason: 'HTTP 503', delayMs: 20 }])
   })
 
-  it('honours a Retry-After HTTP date that has already passed by retrying at once', async () => {
+  it('retries after a Retry-After HTTP date that has already passed, after the minimum wait (here capped at maxDelayMs)', async () => {
     const { result, events } = await decide({ statusCode: 429, headers: { 'retry-after': 'Thu, 01 Jan 2015 00:00:00 GMT' } }, 1)
     expect(result).toBeNull()
-    expect(events.map((event) => event.delayMs)).toEqual([0])
+    expect(events.map((event) => event.delayMs)).toEqual([20])
   })
 
   it('backs off on its own when a 5xx gives no Retry-After', async () => {

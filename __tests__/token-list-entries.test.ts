@@ -18,7 +18,7 @@ describe('a listed name is kept only when printing it shows exactly what Turso h
     ['256 characters', 'x'.repeat(256)]
   ])('%s: skipped and counted, never printed', (_, name) => {
     expect(isPrintableTokenName(name)).toBe(false)
-    expect(parseApiTokenList({ tokens: [{ name, id: 'x1' }] })).toEqual({ tokens: [], skipped: 1 })
+    expect(parseApiTokenList({ tokens: [{ name, id: 'x1' }] })).toEqual({ tokens: [], skipped: 1, unusable: [{ name, owner: null }] })
   })
 
   it.each(['ci', 'ci token #2?x=1', 'né 名前', '[::1]', 'a%0Ab'])('%j is kept as it is', (name) => {

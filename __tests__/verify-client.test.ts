@@ -201,7 +201,8 @@ describe('retries', () => {
 
     await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ url: `http://${fake.hostname}` })
     expect(fake.requests.map((request) => request.body)).toEqual([READ_BODY, READ_BODY])
-    expect(everyLogLine).toContain('Attempt 1 of 3: POST /v2/pipeline failed (HTTP 503); retrying in 0.0 s')
+    // Retry-After 0 earns the minimum wait, here capped by this client's maxDelayMs (50 ms).
+    expect(everyLogLine).toContain('Attempt 1 of 3: POST /v2/pipeline failed (HTTP 503); retrying in 0.1 s')
   })
 
   it('retries a 429 and then succeeds', async () => {

@@ -26,6 +26,8 @@ export interface HttpRequest {
   body?: string
   /** Overrides the client's retries for this request (verify's readiness loop does its own retrying). */
   retries?: number
+  /** Ends the request, wherever it is, when aborted: verify bounds its whole phase with it. */
+  signal?: AbortSignal
 }
 
 export interface HttpResponse {
@@ -95,6 +97,11 @@ export class HttpClient {
     )
   }
 
+  /** The `timeout` input, in milliseconds: what one attempt may take in each of its phases. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs
+  }
+
   async send(req: HttpRequest): Promise<HttpResponse> {
     let failedAttempts = 0
     const decide = undiciRetryDecision({
@@ -120,7 +127,7 @@ export class HttpClient {
         method: req.method,
         headers: { 'user-agent': this.options.userAgent, accept: 'application/json', ...req.headers },
         body: req.body,
-        signal: bodyDeadline.signal,
+        signal: req.signal === undefined ? bodyDeadline.signal : AbortSignal.any([bodyDeadline.signal, req.signal]),
         retryOptions: { retry: decide }
       } as Dispatcher.RequestOptions)
       const text = await this.readBody(response.body, bodyDeadline)

@@ -62,6 +62,21 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
   return Math.max(0, date - now)
 }
 
+/**
+ * The shortest wait before another attempt, even when Retry-After says 0 or names a date already
+ * past: a server repeating that would otherwise draw a tight loop of requests (a database 503
+ * with `Retry-After: 0` once drew 1,451 of them in a 3 s verify-timeout).
+ */
+export const MIN_RETRY_DELAY_MS = 250
+
+/**
+ * The wait a Retry-After of `askedForMs` earns: never under MIN_RETRY_DELAY_MS, never over
+ * `maxDelayMs` (the HTTP client's cap, 30 s by default, so a server cannot park the step).
+ */
+export function retryAfterWaitMs(askedForMs: number, maxDelayMs: number): number {
+  return Math.min(maxDelayMs, Math.max(MIN_RETRY_DELAY_MS, askedForMs))
+}
+
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries never bunch up. */
 export function backoffMs(retryNumber: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1))
@@ -94,7 +109,7 @@ export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCall
       return
     }
     const askedFor = failure.statusCode !== undefined ? retryAfterMs(failure.headers?.['retry-after']) : undefined
-    const delayMs = askedFor !== undefined ? Math.min(askedFor, policy.maxDelayMs) : backoffMs(retryNumber, policy)
+    const delayMs = askedFor !== undefined ? retryAfterWaitMs(askedFor, policy.maxDelayMs) : backoffMs(retryNumber, policy)
     policy.onRetry({
       attempt: retryNumber + 1,
       totalAttempts: policy.retries + 1,

@@ -59,7 +59,7 @@ async function revokeOwnToken(context: OperationContext, tokenName: string): Pro
 async function revokeOrganizationToken(context: OperationContext, organization: string, tokenName: string, owner: string | null): Promise<void> {
   const listed = await context.turso.listApiTokens(organization, tokenName)
   warnSkipped(context, listed)
-  const token = selectOrganizationToken(listed.tokens, organization, tokenName, owner)
+  const token = selectOrganizationToken(listed, organization, tokenName, owner)
   const ownerText = token.owner === null ? '' : ` of ${ownerLabel(token)}`
   const description = `API token '${token.name}'${ownerText} (ID ${token.id})`
   const result = await context.turso.revokeOrganizationApiToken(organization, token.id, description)
@@ -98,32 +98,50 @@ async function confirmGone(
   context.notice(`The ${description} was already gone when the DELETE arrived (${why}); a second listing confirms it no longer exists`)
 }
 
-/** Exactly one listed token, by name and (when several members' tokens share the name) owner; otherwise an error and nothing deleted. */
-function selectOrganizationToken(tokens: ListedApiToken[], organization: string, tokenName: string, owner: string | null): ListedApiToken {
-  const named = tokens.filter((token) => token.name === tokenName)
+/**
+ * Exactly one listed token, by name and (when several members' tokens share the name) owner;
+ * otherwise an error and nothing deleted. Entries left out of the list (an ID that cannot be sent
+ * back) still count when they share the name: the one usable namesake may be another member's.
+ */
+function selectOrganizationToken(list: ApiTokenList, organization: string, tokenName: string, owner: string | null): ListedApiToken {
+  const named = list.tokens.filter((token) => token.name === tokenName)
+  const unusable = list.unusable.filter((entry) => entry.name === tokenName)
   const fail = (problem: string): never => {
     throw new RevokeSelectionError(`Could not revoke the API token '${tokenName}' in organization '${organization}': ${problem} Nothing was revoked.`)
   }
-  if (named.length === 0) {
+  const unusableNote = (count: number): string =>
+    count === 0 ? '' : ` (${count} of them listed with an ID the action cannot send back: revoke that one with the Turso CLI or dashboard)`
+  if (named.length === 0 && unusable.length === 0) {
     fail(
       `input 'token-name' names no token in the organization's list. An admin's or owner's API token sees every member's ` +
         "organization- and group-scoped tokens, a member's only their own; a token without an organization (unrestricted) " +
         "is not in this list: revoke it without 'organization', with its owner's API token."
     )
   }
-  const owners = (candidates: ListedApiToken[]): string => candidates.map((token) => `'${ownerLabel(token)}'`).join(', ')
+  const owners = (candidates: ReadonlyArray<Pick<ListedApiToken, 'owner'>>): string => candidates.map((token) => `'${ownerLabel(token)}'`).join(', ')
   if (owner === null) {
-    if (named.length === 1) return named[0] as ListedApiToken
-    fail(`${named.length} members' tokens share this name (owners: ${owners(named)}); set input 'token-owner' to the username or email of the one to revoke.`)
+    if (named.length === 1 && unusable.length === 0) return named[0] as ListedApiToken
+    const all = [...named, ...unusable]
+    if (all.length === 1) fail(`the only token of this name is listed with an ID the action cannot send back: revoke it with the Turso CLI or dashboard.`)
+    fail(
+      `${all.length} members' tokens share this name (owners: ${owners(all)})${unusableNote(unusable.length)}; ` +
+        "set input 'token-owner' to the username or email of the one to revoke."
+    )
   }
-  if (named.every((token) => token.owner === null)) {
+  if ([...named, ...unusable].every((token) => token.owner === null)) {
     fail(
       "input 'token-owner' is set, but Turso lists no owners: it shows them only to admins and owners of the organization, " +
         "and a member's API token sees only that member's own tokens. Use an admin's or owner's API token, or remove token-owner to revoke your own token."
     )
   }
   const owned = named.filter((token) => ownedBy(token, owner as string))
-  if (owned.length === 1) return owned[0] as ListedApiToken
-  if (owned.length === 0) fail(`no token of this name belongs to '${owner}' (input 'token-owner'); tokens of this name belong to: ${owners(named)}.`)
-  return fail(`'${owner}' has ${owned.length} tokens of this name (IDs ${owned.map((token) => token.id).join(', ')}); revoke them with the Turso CLI.`)
+  // An unusable entry without a listed owner may be this owner's: it counts, to be safe.
+  const ownedUnusable = unusable.filter((entry) => entry.owner === null || ownedBy(entry, owner as string))
+  if (owned.length === 1 && ownedUnusable.length === 0) return owned[0] as ListedApiToken
+  if (owned.length === 0 && ownedUnusable.length === 0) {
+    fail(`no token of this name belongs to '${owner}' (input 'token-owner'); tokens of this name belong to: ${owners([...named, ...unusable])}.`)
+  }
+  if (owned.length === 0) fail(`the token of this name that may belong to '${owner}' is listed with an ID the action cannot send back: revoke it with the Turso CLI or dashboard.`)
+  const ids = owned.map((token) => token.id).join(', ')
+  return fail(`'${owner}' has ${owned.length + ownedUnusable.length} tokens of this name (IDs ${ids}${unusableNote(ownedUnusable.length)}); revoke them with the Turso CLI.`)
 }

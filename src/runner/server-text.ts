@@ -72,12 +72,23 @@ export function printableLine(text: string): string {
 }
 
 /**
+ * What a workflow command needs after its leading `::`: a name (runner commands start with a
+ * letter), then at once `::` (`::stop-commands::`), or a blank, properties and then `::`
+ * (`::set-env name=X::`). An IPv6 address holds one `::`, followed by a hex group and then `:`,
+ * `]`, `%`, `/`, a blank or the end (`[::1]:443`, `ECONNREFUSED ::1:443`, `fe80::1%eth0`): no
+ * command's name is one to four hex digits, so `fe80::ab then fe80::cd` keeps its addresses too.
+ */
+const COMMAND_SHAPED = /::(?:[A-Za-z_-][\w-]*::|(?![0-9A-Fa-f]{1,4}\s)[A-Za-z_-][\w-]*\s[\s\S]*::)/u
+
+/**
  * `::` becomes `: :` and `##[` becomes `# #[` when the text could start a command or holds
- * one: it starts with `::` after whitespace, or has two `::` (a command needs `::name::`).
- * A lone `::` is kept, so an IPv6 address such as `[::1]:8080` still reads as itself.
+ * one: it starts with `::` after whitespace, or holds a command's shape (`::name::` or
+ * `::name props::`) anywhere, so no line shows an injected command even as text. Every other
+ * `::` is kept: the text is on one line and does not start it, so that `::` cannot begin a
+ * command, and an address such as `https://[::1]:443` next to `ECONNREFUSED ::1:443` still
+ * reads as itself. The old `##[` form is found anywhere in a line: always broken.
  */
 function breakCommandMarkers(text: string): string {
-  const markers = text.match(/::/g)?.length ?? 0
-  const broken = markers >= 2 || /^\s*::/u.test(text) ? text.replace(/:(?=:)/g, ': ') : text
+  const broken = COMMAND_SHAPED.test(text) || /^\s*::/u.test(text) ? text.replace(/:(?=:)/g, ': ') : text
   return broken.replace(/#(?=#\[)/g, '# ')
 }

@@ -13,6 +13,17 @@ export interface ListedApiToken {
 export interface ApiTokenList {
   tokens: ListedApiToken[]
   skipped: number
+  /**
+   * The skipped entries that had a string name, with the owner when one could be read: never
+   * printed, only compared, so that a skipped token sharing the sought name still makes the
+   * choice ambiguous (revoking the one usable namesake could hit another member's token).
+   */
+  unusable: UnusableApiToken[]
+}
+
+export interface UnusableApiToken {
+  name: string
+  owner: ListedApiToken['owner']
 }
 
 /** Turso's IDs are base64url (e.g. `clGFZ4STEe6fljpFzIum8A`); anything else never reaches a path or an output. */
@@ -29,13 +40,19 @@ const OWNER_FIELD = /^[A-Za-z0-9._%+@-]{1,254}$/u
 export function parseApiTokenList(body: Record<string, unknown>): ApiTokenList | undefined {
   if (!Array.isArray(body.tokens)) return undefined
   const tokens: ListedApiToken[] = []
+  const unusable: UnusableApiToken[] = []
   let skipped = 0
   for (const entry of body.tokens as unknown[]) {
     const token = parseEntry(entry)
-    if (token === undefined) skipped++
-    else tokens.push(token)
+    if (token !== undefined) {
+      tokens.push(token)
+      continue
+    }
+    skipped++
+    const { name, owner } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>
+    if (typeof name === 'string') unusable.push({ name, owner: parseOwner(owner) })
   }
-  return { tokens, skipped }
+  return { tokens, skipped, unusable }
 }
 
 function parseEntry(entry: unknown): ListedApiToken | undefined {
@@ -70,13 +87,13 @@ export function isPrintableTokenName(value: string): boolean {
 }
 
 /** True when `owner` (a username or email, any case) is who Turso lists as the token's owner. */
-export function ownedBy(token: ListedApiToken, owner: string): boolean {
+export function ownedBy(token: Pick<ListedApiToken, 'owner'>, owner: string): boolean {
   const wanted = owner.toLowerCase()
   return token.owner?.username?.toLowerCase() === wanted || token.owner?.email?.toLowerCase() === wanted
 }
 
 /** How an owner is named in a log: the username, or the email when Turso gave no username. */
-export function ownerLabel(token: ListedApiToken): string {
+export function ownerLabel(token: Pick<ListedApiToken, 'owner'>): string {
   return token.owner?.username ?? token.owner?.email ?? '(owner not listed)'
 }
 

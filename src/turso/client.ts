@@ -2,7 +2,6 @@ import { apiEndpoint } from '../parsers/api-url.js'
 import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
 import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
-import { redact } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
 import { isPrintableTokenName, isTokenId, parseApiTokenList, type ApiTokenList } from './api-token-list.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
@@ -242,11 +241,9 @@ export class TursoClient {
   private checkStatus(response: HttpResponse, attempt: Attempt): HttpResponse {
     // Turso documents 200 for each success, but any 2xx means done; a 3xx is never followed (see HttpClient).
     if (response.status >= 200 && response.status < 300) return response
-    // Redacted before apiErrorMessage shortens it: cut first, an echoed secret would lose its
-    // tail, and the head that is left would no longer match the secret and be printed.
-    // (The API token is among the secrets: it is registered the moment it is read.)
-    const text = redact(response.text)
-    throw new TursoApiError(response.status, apiErrorMessage(text), attempt, response.attempts)
+    // apiErrorMessage redacts the secrets (the API token is registered the moment it is read)
+    // after decoding the JSON and before cutting the text.
+    throw new TursoApiError(response.status, apiErrorMessage(response.text), attempt, response.attempts)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { NetworkError } from '../http/http-client.js'
+import { redact } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
 
 /** What a failed call was trying to do, in words a person reads in the log. */
@@ -81,19 +82,23 @@ export function nextStep(status: number, attempt: Attempt): string {
 
 /**
  * Turso's error text from a response body: `{"error": "..."}` per the API reference, but the
- * CLI types it loosely, so accept any JSON value and fall back to the raw text. It passes the
- * one server-text rule, so a body cannot inject workflow commands or fake log lines.
+ * CLI types it loosely, so accept any JSON value and fall back to the whole body. Secrets are
+ * redacted after the JSON is decoded (an echoed token spelled with `\u` escapes is found) and
+ * before the text is cut (a token cut short would no longer match), then the one server-text
+ * rule applies, so a body cannot inject workflow commands or fake log lines.
  */
 export function apiErrorMessage(bodyText: string): string {
-  let message = bodyText
+  return serverText(redact(decodedErrorText(bodyText)))
+}
+
+function decodedErrorText(bodyText: string): string {
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(bodyText)
-    if (parsed !== null && typeof parsed === 'object' && 'error' in parsed) {
-      const error = (parsed as { error: unknown }).error
-      message = typeof error === 'string' ? error : JSON.stringify(error)
-    }
+    parsed = JSON.parse(bodyText)
   } catch {
     // Not JSON (a proxy's HTML page, say): the raw text is still the best clue we have.
+    return bodyText
   }
-  return serverText(message)
+  const error = parsed !== null && typeof parsed === 'object' && 'error' in parsed ? (parsed as { error: unknown }).error : parsed
+  return typeof error === 'string' ? error : JSON.stringify(error)
 }

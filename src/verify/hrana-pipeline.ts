@@ -3,6 +3,7 @@
  * pipeline request body and reading a pipeline response defensively.
  * Spec: tursodatabase/libsql docs/HRANA_3_SPEC.md, "Hrana over HTTP" and "Shared structures".
  */
+import { decodeJsonEscapes } from '../runner/secrets.js'
 
 /** `POST /v2/pipeline` with JSON: the endpoint every libsql-server and the JSON @libsql/client use. */
 export const PIPELINE_PATH = '/v2/pipeline'
@@ -98,6 +99,7 @@ export function errorBodyMessage(bodyText: string): HranaError {
   } catch {
     // Not JSON: fall through to the raw text.
   }
-  const text = bodyText.trim()
+  // Decoded when it is JSON, so an echoed token spelled with `\u` escapes is redacted later.
+  const text = decodeJsonEscapes(bodyText.trim())
   return { message: text === '' ? '(empty body)' : text }
 }

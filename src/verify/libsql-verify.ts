@@ -48,6 +48,7 @@
  */
 import { NetworkError, type HttpClient, type HttpResponse } from '../http/http-client.js'
 import { RETRYABLE_STATUS_CODES, retryAfterMs } from '../http/retry-policy.js'
+import { decodeJsonEscapes } from '../runner/secrets.js'
 import { databaseBaseUrl } from './database-url.js'
 import { TokenVerificationError, type VerificationCheck } from './errors.js'
 import { PIPELINE_PATH, errorBodyMessage, executeRows, isSingleIntegerOne, parsePipelineResponse, pipelineRequestBody, type HranaError } from './hrana-pipeline.js'
@@ -65,6 +66,8 @@ export interface VerifyOptions {
   http: HttpClient
   /** Retries for each request; default: the client's (the `retries` input). */
   retries?: number
+  /** Aborts the probes in flight (the readiness loop's bound on the whole verify phase). */
+  signal?: AbortSignal
   log: (message: string) => void
 }
 
@@ -163,7 +166,8 @@ async function runProbe(options: VerifyOptions, baseUrl: string, reporter: Failu
       url: new URL(`${baseUrl}${PIPELINE_PATH}`),
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
       body: pipelineRequestBody(probe.statements),
-      retries: options.retries
+      retries: options.retries,
+      signal: options.signal
     })
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error
@@ -177,7 +181,8 @@ async function runProbe(options: VerifyOptions, baseUrl: string, reporter: Failu
   if (!parsed.ok) {
     reporter.fail(probe.check, `the database answered HTTP 200 but not with a Hrana pipeline response (${parsed.problem})`, 'Check that the hostname is a libSQL/Turso database.', {
       status: 200,
-      error: { message: response.text }
+      // Decoded first, so a token echoed with `\u` escapes is redacted before the text is cut.
+      error: { message: decodeJsonEscapes(response.text) }
     })
   }
   return parsed.results

@@ -4,11 +4,15 @@
  * to answer their first query, so one failed `SELECT 1` right after minting proves little.
  * This keeps trying until `verify-timeout` while the failure says "not ready yet", and stops at
  * once when it says "this token is wrong". Each attempt sends its requests once (no `retries`):
- * this loop does the retrying, bounded by time rather than by count, so the step never waits
- * much past verify-timeout (at most one `timeout` for an attempt already under way). `retries`
- * keeps its meaning for every other request.
+ * this loop does the retrying, bounded by time rather than by count. The whole phase ends by
+ * verify-timeout + one `timeout`: an attempt still under way then (its read and write probes,
+ * each of several phases bounded by `timeout`, could otherwise take several times that) is
+ * aborted. `retries` keeps its meaning for every other request.
+ *
+ * Waits: at least MIN_RETRY_DELAY_MS (250 ms) and our backoff (250-500 ms, doubling up to 5 s);
+ * a Retry-After may only lengthen a wait, up to what is left of verify-timeout.
  */
-import { backoffMs } from '../http/retry-policy.js'
+import { backoffMs, MIN_RETRY_DELAY_MS } from '../http/retry-policy.js'
 import { serverText } from '../runner/server-text.js'
 import { TokenVerificationError } from './errors.js'
 import { verifyDatabaseToken, type VerifyOptions, type VerifyResult } from './libsql-verify.js'
@@ -92,24 +96,55 @@ export async function verifyWhenReady(options: VerifyOptions, readiness: Readine
     random: readiness.random
   }
   const deadline = clock.now() + readiness.timeoutMs
+  const phase = phaseBound(readiness.timeoutMs + options.http.timeoutMs)
+  try {
+    return await attemptUntil(options, readiness, clock, policy, deadline, phase.signal)
+  } finally {
+    phase.clear()
+  }
+}
+
+/**
+ * Aborts after `limitMs` of real time: the timer runs on the event loop, as the requests do, even
+ * when a test's clock drives the loop's waits.
+ */
+function phaseBound(limitMs: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController()
+  const reason = new Error(`no answer before verify-timeout and one timeout (${formatSeconds(limitMs)} in all) ran out`)
+  const timer = setTimeout(() => controller.abort(reason), limitMs)
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
+}
+
+async function attemptUntil(
+  options: VerifyOptions,
+  readiness: ReadinessOptions,
+  clock: Clock,
+  policy: { baseDelayMs: number; maxDelayMs: number; random?: () => number },
+  deadline: number,
+  signal: AbortSignal
+): Promise<VerifyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await verifyDatabaseToken({ ...options, retries: 0 })
+      return await verifyDatabaseToken({ ...options, retries: 0, signal })
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error
       const reason = notReadyReason(error, readiness.afterRotation)
       if (reason === undefined) throw error
-      const left = deadline - clock.now()
+      // Once the phase is over, no further attempt: the deadline has passed in real time.
+      const left = signal.aborted ? 0 : deadline - clock.now()
       if (left <= 0) {
         if (readiness.timeoutMs === 0) throw error
         throw new VerificationTimeoutError(error, attempt, readiness.timeoutMs)
       }
-      // A server's Retry-After is honoured as asked (the deadline still bounds it); our own backoff is capped.
-      const wanted = error.retryAfterMs ?? backoffMs(attempt, policy)
-      const waitMs = Math.max(0, Math.min(wanted, left))
+      // Retry-After is a floor (RFC 9110 lets a client wait longer), and so are our backoff and the
+      // minimum wait: a database answering `Retry-After: 0` (or a past date) to every attempt
+      // would otherwise be asked again at once, in a tight loop. The deadline caps every wait.
+      const backoff = Math.max(MIN_RETRY_DELAY_MS, backoffMs(attempt, policy))
+      const asked = (error.retryAfterMs ?? 0) > backoff
+      const waitMs = Math.min(asked ? (error.retryAfterMs as number) : backoff, left)
       options.log(
         `Database not ready for the new token (${reason}) on attempt ${attempt}; trying again in ${formatSeconds(waitMs)}` +
-          ` (${formatSeconds(left)} left of verify-timeout${error.retryAfterMs !== undefined ? ', as Retry-After asks' : ''})`
+          ` (${formatSeconds(left)} left of verify-timeout${asked ? ', as Retry-After asks' : ''})`
       )
       await clock.sleep(waitMs)
     }

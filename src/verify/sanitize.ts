@@ -1,14 +1,11 @@
 /**
  * Makes text that came from a database server (or from a network error) safe to put
- * in a log line or an error message: the token is redacted first, then the project's
- * one server-text rule (`serverText`) neutralises control characters and workflow command
- * markers and caps the length.
+ * in a log line or an error message: the token is redacted first (with every secret the run
+ * knows, and anything shaped like a JWT), then the project's one server-text rule
+ * (`serverText`) neutralises control characters and workflow command markers and caps the length.
  */
-import { replaceSecrets } from '../runner/secrets.js'
+import { redact, replaceSecrets, secretParts } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
-
-/** JWT segments shorter than this are too generic to be worth redacting. */
-const MIN_REDACTED_SEGMENT_LENGTH = 16
 
 /**
  * Replaces the token and each of its longer dot-separated JWT segments with `***`,
@@ -16,9 +13,9 @@ const MIN_REDACTED_SEGMENT_LENGTH = 16
  */
 export function redactToken(text: string, token: string): string {
   if (token === '') return text
-  return replaceSecrets(text, [token, ...token.split('.').filter((segment) => segment.length >= MIN_REDACTED_SEGMENT_LENGTH)])
+  return replaceSecrets(text, secretParts(token))
 }
 
 export function sanitizeServerText(text: string, token: string, maxLength?: number): string {
-  return serverText(redactToken(text, token), maxLength)
+  return serverText(redact(redactToken(text, token)), maxLength)
 }
