@@ -19,7 +19,6 @@ export async function rotateApiToken(context: OperationContext, request: ApiToke
   // readConfig requires secret-name here; its public key is read before any token exists.
   const secret = await prepareSecretStore(context, delivery.secret as SecretDestination)
   const created = await createGeneration(context, generationName(baseName, new Date()), request)
-  announceApiToken(context, created)
   context.info(`Created API token '${created.name}' (ID ${created.id}), restricted to ${describeRestriction(restriction)}`)
   try {
     await validateNewApiToken(context, created)
@@ -27,6 +26,8 @@ export async function rotateApiToken(context: OperationContext, request: ApiToke
   } catch (error) {
     throw await withdraw(context, created, error as Error)
   }
+  // Set only once delivered: a withdrawn token must not reach later steps as an output.
+  announceApiToken(context, created)
   // From here on the new token is in place: the old generations are revoked with it, so the
   // order cannot matter (the token passed as api-token may be among them).
   const revoked = await revokePreviousGenerations(context.turso.withApiToken(created.token), context, baseName, created.name)
