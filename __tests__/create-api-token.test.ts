@@ -144,10 +144,14 @@ describe('create-api-token into a GitHub secret', () => {
 })
 
 describe("create-api-token refused by Turso", () => {
-  it('a name already taken: 409, nothing set', async () => {
+  it('a name already taken: 409, nothing set, and what to do about it', async () => {
     const run = await runAction(inputs({ 'token-name': 'emulator' }))
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/^::error::Could not create the API token 'emulator' restricted to organization 'acme'\. Turso answered HTTP 409: an API token named emulator already exists\./m)
+    expect(run.stdout).toMatch(/^::error::Could not create the API token 'emulator' restricted to organization 'acme'\. Turso answered HTTP 409: an API token named emulator already exists\. /m)
+    expect(run.stdout).toContain(
+      "already exists. An API token named 'emulator' already exists for this account (names are unique per user): choose another token-name, or revoke that token first. " +
+        'If an earlier attempt of this run lost its answer, that attempt created it and its value is lost: revoke it and re-run.'
+    )
     expect(run.outputs).toEqual({})
   })
 

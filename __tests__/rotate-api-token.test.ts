@@ -285,6 +285,18 @@ describe('rotate-api-token when the create fails', () => {
     expect(run.outputs).toEqual({})
   })
 
+  it('a lost answer then a retry that finds the name taken (409): that was this run, so it is revoked by name', async () => {
+    const { base, token } = await generations()
+    emulator.addFault({ method: 'POST', path: /^\/v1\/auth\/api-tokens\//, dropResponse: true, times: 1 })
+    const run = await rotate(token, base, { retries: '1' })
+    expect(run.exitCode).toBe(1)
+    const newName = emulator.requests[0].path.split('/').pop() as string
+    expect(apiCalls()).toEqual([`POST /v1/auth/api-tokens/${newName}`, `POST /v1/auth/api-tokens/${newName}`, `DELETE /v1/auth/api-tokens/${newName}`])
+    expect(errorLines(run.stdout)[0]).toContain('Turso answered HTTP 409 to the last of 2 attempts')
+    expect(await listedNames()).not.toContain(newName)
+    expect(await validates(token)).toBe(true)
+  })
+
   it('a lost answer: the token it may have made is revoked by name', async () => {
     const { base, token } = await generations()
     emulator.addFault({ method: 'POST', path: /^\/v1\/auth\/api-tokens\//, dropResponse: true })

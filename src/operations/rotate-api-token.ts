@@ -39,7 +39,9 @@ async function createGeneration(context: OperationContext, name: string, request
   try {
     return await context.turso.createApiToken(name, request.restriction)
   } catch (error) {
-    const refused = error instanceof TursoApiError && error.status < 500
+    // Refused at the first attempt: nothing was made. After a retry even a 409 may be this run's
+    // own lost token; the name holds this second, so it can be no one else's.
+    const refused = error instanceof TursoApiError && error.status < 500 && error.attempts === 1
     if (!refused) await context.turso.revokeApiToken(name).catch(() => undefined)
     throw new Error(`Nothing was rotated: the token passed as api-token still works. ${sentence((error as Error).message)}`, { cause: error })
   }

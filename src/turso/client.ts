@@ -246,7 +246,10 @@ export class TursoClient {
         restriction.group === null
           ? `organization '${restriction.organization}' was not found (check the slug with \`turso org list\`)`
           : `organization '${restriction.organization}' or its group '${restriction.group}' was not found (list them with \`turso org list\` and \`turso group list\`)`,
-      forbidden: CREATE_API_TOKEN_LIMIT
+      forbidden: CREATE_API_TOKEN_LIMIT,
+      conflict:
+        `An API token named '${tokenName}' already exists for this account (names are unique per user): choose another token-name, or revoke that token first. ` +
+        'If an earlier attempt of this run lost its answer, that attempt created it and its value is lost: revoke it and re-run.'
     }
     const body = parseJsonObject(await this.send(createApiTokenRequest(tokenName, restriction), attempt), attempt)
     const { token, id, name } = body

@@ -9,6 +9,8 @@ export interface Attempt {
   notFound: string
   /** What a 403 means for this call, when it means more than a missing scope. */
   forbidden?: string
+  /** What a 409 means for this call, when more than a passing conflict. */
+  conflict?: string
   /** The scope a group-scoped API token needs for this call (`read`, `db:mint-token`, …), named on a 403. */
   scope?: string
 }
@@ -71,6 +73,7 @@ export function nextStep(status: number, attempt: Attempt): string {
     case 404:
       return `Check the name: ${attempt.notFound}.`
     case 409:
+      if (attempt.conflict !== undefined) return attempt.conflict
       return 'Turso reports a conflict with the current state: wait a moment and re-run the job.'
     case 429:
       return 'Turso is rate limiting this token and the retries ran out: re-run later or raise the retries input.'
