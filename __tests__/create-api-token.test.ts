@@ -128,6 +128,7 @@ describe('create-api-token into a GitHub secret', () => {
     expect(github.requests.map((request) => request.method)).toEqual(['GET', 'PUT'])
     expect(order).toEqual(['github GET after 0 Turso request(s)', 'github PUT after 1 Turso request(s)'])
     expect(run.stdout).toContain('Stored the new API token in secret TURSO_API_TOKEN in repository octo-org/app')
+    expect(run.summary).toContain('| Stored as secret | `TURSO_API_TOKEN` in repository octo-org/app |')
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
   })
 

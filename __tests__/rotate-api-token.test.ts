@@ -112,6 +112,7 @@ describe('rotate-api-token', () => {
     expect(run.outputs['token-id']).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(run.exported).toEqual({ TURSO_API_TOKEN: run.outputs.token })
     expect(run.stdout).toContain(`Revoked the previous generations: ${base}, ${older}\n`)
+    expect(run.stdout).toContain(`Created API token '${newName}' (ID ${run.outputs['token-id']}), restricted to organization 'acme'\n`)
     expect(run.summary).toContain(`| Revoked | \`${base}\`, \`${older}\` |`)
     expect(run.summary).toContain(`| Target | API token generations '${base}', restricted to organization 'acme' |`)
     expectNoLeaks(run, [token, run.outputs.token, github.token, emulator.apiToken])
@@ -204,13 +205,21 @@ describe('rotate-api-token when the new token does not validate', () => {
 describe('rotate-api-token when a previous generation cannot be revoked', () => {
   it('revokes the others, keeps the new token stored, and fails naming the one still live', async () => {
     const { base, token, older } = await generations()
+    const oldest = `${base}-20240101T000000Z`
+    await createToken(oldest)
+    emulator.clearRequests()
     emulator.addFault({ method: 'DELETE', path: `/v1/auth/api-tokens/${base}`, status: 500, body: '{"error":"internal error"}', times: 5 })
     const run = await rotate(token, base)
     expect(run.exitCode).toBe(1)
-    expect(apiCalls().slice(-3)).toEqual([`DELETE /v1/auth/api-tokens/${base}`, `DELETE /v1/auth/api-tokens/${older}`, 'GET /v1/auth/api-tokens'])
+    expect(apiCalls().slice(-4)).toEqual([`DELETE /v1/auth/api-tokens/${base}`, `DELETE /v1/auth/api-tokens/${older}`, `DELETE /v1/auth/api-tokens/${oldest}`, 'GET /v1/auth/api-tokens'])
+    expect(errorLines(run.stdout)).toEqual([
+      `::error::The new API token '${run.outputs['token-name']}' is stored and works, but a previous generation is still live: '${base}'. ` +
+        `Could not revoke the API token '${base}'. Turso answered HTTP 500: internal error. Turso had a server error and the retries ran out: re-run the job later; see status.turso.tech. ` +
+        'Revoke it with `turso auth api-tokens revoke <name>`, or re-run this step (the next run revokes every previous generation).'
+    ])
+    expect(run.outputs['revoked-tokens']).toBe(`${older},${oldest}`)
     expect(await github.decrypt(github.secrets.get(SECRET_KEY)?.encrypted_value as string)).toBe(run.outputs.token)
     expect(await validates(run.outputs.token)).toBe(true)
-    expect(run.outputs['revoked-tokens']).toBe(older)
     const [error] = errorLines(run.stdout)
     expect(error).toContain(`::error::The new API token '${run.outputs['token-name']}' is stored and works, but a previous generation is still live: '${base}'. `)
     expect(error).toContain(`Could not revoke the API token '${base}'. Turso answered HTTP 500: internal error.`)
@@ -224,8 +233,11 @@ describe('rotate-api-token when a previous generation cannot be revoked', () => 
     const run = await rotate(token, base)
     expect(run.exitCode).toBe(1)
     expect(run.outputs['revoked-tokens']).toBe('')
-    expect(errorLines(run.stdout)[0]).toContain(`but previous generations are still live: '${base}', '${older}'. `)
-    expect(errorLines(run.stdout)[0]).toContain('Revoke them with')
+    const failed = (name: string): string => `Could not revoke the API token '${name}'. Turso answered HTTP 500: internal error. Turso had a server error and the retries ran out: re-run the job later; see status.turso.tech.`
+    expect(errorLines(run.stdout)).toEqual([
+      `::error::The new API token '${run.outputs['token-name']}' is stored and works, but previous generations are still live: '${base}', '${older}'. ` +
+        `${failed(base)} ${failed(older)} Revoke them with \`turso auth api-tokens revoke <name>\`, or re-run this step (the next run revokes every previous generation).`
+    ])
   })
 
   it('counts a generation whose answer was lost as revoked once the list no longer holds it', async () => {
@@ -273,6 +285,22 @@ describe('rotate-api-token when a previous generation cannot be revoked', () => 
   })
 })
 
+describe('rotate-api-token with entries of the list that cannot be used', () => {
+  it('warns that they were left out, and revokes the usable generations', async () => {
+    const { base, token } = await generations()
+    const tokens = [
+      { name: base, id: 'listedBase001' },
+      { name: `${base}-20250101T000000Z\n::warning::x`, id: 'listedBad0001' },
+      { name: `${base}-20230101T000000Z`, id: 'not an id' }
+    ]
+    emulator.addFault({ method: 'GET', path: '/v1/auth/api-tokens', status: 200, body: JSON.stringify({ tokens }) })
+    const run = await rotate(token, base)
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain("::warning::Left out 2 entries of Turso's token list with a name or ID that cannot be printed or sent back safely")
+    expect(run.outputs['revoked-tokens']).toBe(base)
+  })
+})
+
 describe('rotate-api-token when the create fails', () => {
   it('a refusal changes nothing', async () => {
     const { base, token } = await generations()
@@ -283,6 +311,16 @@ describe('rotate-api-token when the create fails', () => {
     expect(errorLines(run.stdout)[0]).toMatch(/^::error::Nothing was rotated: the token passed as api-token still works\. Could not create the API token '[^']+' restricted to organization 'acme'\. Turso answered HTTP 400: bad request\./)
     expect(github.requests.map((request) => request.method)).toEqual(['GET'])
     expect(run.outputs).toEqual({})
+  })
+
+  it('a 500 at the first attempt may have made the token: it is revoked by name', async () => {
+    const { base, token } = await generations()
+    emulator.addFault({ method: 'POST', path: /^\/v1\/auth\/api-tokens\//, status: 500, body: '{"error":"internal error"}' })
+    const run = await rotate(token, base)
+    expect(run.exitCode).toBe(1)
+    const newName = emulator.requests[0].path.split('/').pop() as string
+    expect(apiCalls()).toEqual([`POST /v1/auth/api-tokens/${newName}`, `DELETE /v1/auth/api-tokens/${newName}`])
+    expect(errorLines(run.stdout)[0]).toMatch(/^::error::Nothing was rotated: the token passed as api-token still works\. Could not create the API token '[^']+' restricted to organization 'acme'\. Turso answered HTTP 500: internal error\./)
   })
 
   it('a lost answer then a retry that finds the name taken (409): that was this run, so it is revoked by name', async () => {

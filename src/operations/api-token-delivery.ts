@@ -1,5 +1,5 @@
 import type { PreparedSecret } from '../github/secret-store.js'
-import type { Delivery } from '../inputs.js'
+import type { Delivery, SecretDestination } from '../inputs.js'
 import type { CreatedApiToken } from '../turso/client.js'
 import type { OperationContext } from './context.js'
 
@@ -26,10 +26,12 @@ export async function deliverApiToken(
   delivery: Delivery,
   secret: PreparedSecret | undefined
 ): Promise<void> {
-  if (delivery.secret !== undefined && secret !== undefined) {
+  // Prepared exactly when delivery.secret is set (its public key is read before the token exists).
+  if (secret !== undefined) {
+    const { secretName } = delivery.secret as SecretDestination
     await secret.store(created.token)
-    context.info(`Stored the new API token in secret ${delivery.secret.secretName} in ${secret.location}`)
-    context.report.facts.push(['Stored as secret', `\`${delivery.secret.secretName}\` in ${secret.location}`])
+    context.info(`Stored the new API token in secret ${secretName} in ${secret.location}`)
+    context.report.facts.push(['Stored as secret', `\`${secretName}\` in ${secret.location}`])
   }
   if (delivery.exportEnv) {
     context.exportVariable('TURSO_API_TOKEN', created.token)

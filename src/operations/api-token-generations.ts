@@ -5,8 +5,8 @@
 
 /** `ci-20261204T203015Z` for base `ci` at 2026-12-04 20:30:15 UTC. */
 export function generationName(baseName: string, at: Date): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/u, 'Z').replace(/[-:]/gu, '')
-  return `${baseName}-${stamp}`
+  // 2026-12-04T20:30:15.123Z: the first 19 characters, without '-' and ':', then 'Z'.
+  return `${baseName}-${at.toISOString().slice(0, 19).replace(/[-:]/gu, '')}Z`
 }
 
 const STAMP = /^\d{8}T\d{6}Z$/u

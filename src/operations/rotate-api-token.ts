@@ -6,6 +6,7 @@ import { announceApiToken, deliverApiToken, validateNewApiToken } from './api-to
 import { generationName, isGenerationOf } from './api-token-generations.js'
 import type { OperationContext } from './context.js'
 import { prepareSecretStore } from './mint.js'
+import { warnSkipped } from './revoke.js'
 import { sentence } from './rotation-errors.js'
 
 /**
@@ -115,6 +116,6 @@ async function revokePreviousGenerations(turso: TursoClient, context: OperationC
 
 async function listGenerations(turso: TursoClient, baseName: string, newName: string, context: OperationContext): Promise<string[]> {
   const list = await turso.listApiTokens(null, baseName)
-  if (list.skipped > 0) context.warning(`Left out ${list.skipped} entr${list.skipped === 1 ? 'y' : 'ies'} of Turso's token list with a name or ID that cannot be printed or sent back safely`)
+  warnSkipped(context, list)
   return list.tokens.map((token) => token.name).filter((name) => name !== newName && isGenerationOf(baseName, name))
 }
