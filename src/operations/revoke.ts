@@ -26,7 +26,7 @@ export async function revoke(context: OperationContext, target: RevokeTarget): P
 }
 
 /** Entries that could be neither printed nor revoked are left out of the list; say so, as the one sought may be among them. */
-export function warnSkipped(context: OperationContext, list: ApiTokenList): void {
+function warnSkipped(context: OperationContext, list: ApiTokenList): void {
   if (list.skipped === 0) return
   context.warning(`Left out ${list.skipped} entr${list.skipped === 1 ? 'y' : 'ies'} of Turso's token list with a name or ID that cannot be printed or sent back safely`)
 }

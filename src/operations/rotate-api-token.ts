@@ -6,7 +6,7 @@ import { announceApiToken, deliverApiToken, validateNewApiToken } from './api-to
 import { generationName, isGenerationOf } from './api-token-generations.js'
 import type { OperationContext } from './context.js'
 import { prepareSecretStore } from './mint.js'
-import { warnSkipped } from './revoke.js'
+import { warnSkippedEntries } from './token-list-warning.js'
 import { sentence } from './rotation-errors.js'
 
 /**
@@ -116,6 +116,6 @@ async function revokePreviousGenerations(turso: TursoClient, context: OperationC
 
 async function listGenerations(turso: TursoClient, baseName: string, newName: string, context: OperationContext): Promise<string[]> {
   const list = await turso.listApiTokens(null, baseName)
-  warnSkipped(context, list)
+  warnSkippedEntries(context, list)
   return list.tokens.map((token) => token.name).filter((name) => name !== newName && isGenerationOf(baseName, name))
 }
