@@ -112,6 +112,7 @@ describe('rotate-api-token', () => {
     expect(run.outputs['token-id']).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(run.exported).toEqual({ TURSO_API_TOKEN: run.outputs.token })
     expect(run.stdout).toContain(`Revoked the previous generations: ${base}, ${older}\n`)
+    expect(run.stdout).not.toContain('::warning::')
     expect(run.stdout).toContain(`Created API token '${newName}' (ID ${run.outputs['token-id']}), restricted to organization 'acme'\n`)
     expect(run.summary).toContain(`| Revoked | \`${base}\`, \`${older}\` |`)
     expect(run.summary).toContain(`| Target | API token generations '${base}', restricted to organization 'acme' |`)
@@ -298,6 +299,14 @@ describe('rotate-api-token with entries of the list that cannot be used', () => 
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain("::warning::Left out 2 entries of Turso's token list with a name or ID that cannot be printed or sent back safely")
     expect(run.outputs['revoked-tokens']).toBe(base)
+  })
+
+  it('one entry left out: said in the singular', async () => {
+    const { base, token } = await generations()
+    emulator.addFault({ method: 'GET', path: '/v1/auth/api-tokens', status: 200, body: JSON.stringify({ tokens: [{ name: base, id: 'listedBase002' }, { name: 'odd', id: 'not an id' }] }) })
+    const run = await rotate(token, base)
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain("::warning::Left out 1 entry of Turso's token list")
   })
 })
 
