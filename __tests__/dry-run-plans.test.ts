@@ -122,3 +122,31 @@ describe('dry-run revoke', () => {
     expect(run.summary).not.toContain('| Target |')
   })
 })
+
+describe('dry-run create-api-token and rotate-api-token', () => {
+  it('create-api-token: the POST with its body, then validate with verify', async () => {
+    const plan = expectPlanOnly(await runAction(inputs({ operation: 'create-api-token', organization: 'acme', 'token-name': 'ci', group: 'staging', scopes: 'read,db:mint-token', verify: 'true' })))
+    expect(plan).toEqual(['POST /v1/auth/api-tokens/ci body {"organization":"acme","group":"staging","scopes":["read","db:mint-token"]}', 'GET /v1/auth/validate'])
+  })
+
+  it('create-api-token without verify: the POST alone, with the organization body', async () => {
+    const plan = expectPlanOnly(await runAction(inputs({ operation: 'create-api-token', organization: 'acme', 'token-name': 'ci bot' })))
+    expect(plan).toEqual(['POST /v1/auth/api-tokens/ci%20bot body {"organization":"acme"}'])
+  })
+
+  it('rotate-api-token: create the stamped generation, validate, list, revoke the previous ones', async () => {
+    const run = await runAction(
+      inputs({ operation: 'rotate-api-token', organization: 'acme', 'token-name': 'ci', 'secret-name': 'TURSO_API_TOKEN', 'secret-repository': 'octo-org/app', 'github-token': 'ghp_dryRunToken0123456789' })
+    )
+    const plan = planned(run)
+    expect(run.exitCode).toBe(0)
+    expect(emulator.requests).toEqual([])
+    expect(plan.filter((line) => !line.includes('/repos/'))).toEqual([
+      'POST /v1/auth/api-tokens/ci-{yyyymmddThhmmssZ} body {"organization":"acme"}',
+      'GET /v1/auth/validate',
+      'GET /v1/auth/api-tokens',
+      'DELETE /v1/auth/api-tokens/{previous generation}'
+    ])
+    expectNoLeaks(run, [emulator.apiToken, 'ghp_dryRunToken0123456789'])
+  })
+})

@@ -24,7 +24,10 @@ const NEXT = {
   400: 'Turso rejected the request: check expiration, permissions and attach-databases against the README.',
   401: 'The API token is wrong, revoked or expired: create a new one with `turso auth api-tokens mint <name>` and update the secret passed as api-token.',
   402: 'The organization has no active subscription for this: check its plan and billing at turso.tech.',
-  403: 'The API token is not allowed to do this: check that it belongs to a member of the organization',
+  // Turso's 403 names no scope: the action names the one the call needed, and the other causes.
+  403: (scope: string) =>
+    'The API token is not allowed to do this: check that it belongs to a member of the organization, that a group-scoped token has ' +
+    `the ${scope} scope this call needs, and that the token is not restricted to another organization or group (Turso's answer does not say which).`,
   409: 'Turso reports a conflict with the current state: wait a moment and re-run the job.',
   429: 'Turso is rate limiting this token and the retries ran out: re-run later or raise the retries input.',
   serverError: 'Turso had a server error and the retries ran out: re-run the job later; see status.turso.tech.',
@@ -76,20 +79,27 @@ const catalogue: Record<string, Case> = {
   '403 token restricted to another group': {
     inputs: { 'api-token': GROUP_RESTRICTED_TOKEN },
     attempted: CREATE_APP,
-    said: 'HTTP 403: API token "staging-bot" is restricted to group staging',
-    next: NEXT[403]
+    said: 'HTTP 403: forbidden',
+    next: NEXT[403]('db:mint-token')
   },
   '403 token restricted to another organization': {
     inputs: { organization: 'octo', database: '', group: 'default', 'api-token': ORG_RESTRICTED_TOKEN },
     attempted: "Could not create a token for group 'default' in organization 'octo'",
-    said: 'HTTP 403: API token "ci-deployer" is restricted to organization acme',
-    next: NEXT[403]
+    said: 'HTTP 403: forbidden',
+    next: NEXT[403]('group:mint-token')
   },
   '403 token without the rotate scope': {
     inputs: { operation: 'rotate', database: '', group: 'staging', 'api-token': GROUP_RESTRICTED_TOKEN },
     attempted: "Could not invalidate the tokens of group 'staging' in organization 'acme'",
-    said: 'HTTP 403: API token "staging-bot" lacks the group:rotate-creds scope',
-    next: NEXT[403]
+    said: 'HTTP 403: forbidden',
+    next: NEXT[403]('group:rotate-creds')
+  },
+  '403 token without the read scope (database lookup before a rotation)': {
+    inputs: { operation: 'rotate' },
+    faults: [{ method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 403, body: '{"error":"forbidden"}' }],
+    attempted: 'Nothing was rotated: the old tokens still work.',
+    said: 'HTTP 403: forbidden',
+    next: NEXT[403]('read')
   },
   '404 unknown database': {
     inputs: { database: 'no-such-db' },

@@ -57,6 +57,23 @@ const matrix: Record<string, Row> = {
   'dry-run, create-token': { inputs: { 'dry-run': 'true' }, exitCode: 0 },
   'dry-run, rotate with a secret': { inputs: { operation: 'rotate', 'dry-run': 'true' }, secret: 'valid-token', exitCode: 0 },
   'dry-run, revoke': { inputs: { operation: 'revoke', database: '', organization: '', 'token-name': 'ci-deployer', 'dry-run': 'true' }, exitCode: 0 },
+  'create-api-token, group-scoped, validated, exported and stored': {
+    inputs: { operation: 'create-api-token', database: '', group: 'staging', scopes: 'read', 'token-name': 'leak-create', verify: 'true', 'export-env': 'true' },
+    secret: 'valid-token',
+    exitCode: 0
+  },
+  'rotate-api-token, validated, stored and exported': {
+    inputs: { operation: 'rotate-api-token', database: '', 'token-name': 'leak-rotate', 'export-env': 'true' },
+    secret: 'valid-token',
+    exitCode: 0
+  },
+  'rotate-api-token, the new token refused by validate and withdrawn': {
+    inputs: { operation: 'rotate-api-token', database: '', 'token-name': 'leak-withdrawn' },
+    faults: [{ method: 'GET', path: '/v1/auth/validate', status: 401, body: echo('token <api-token> is not valid') }],
+    secret: 'valid-token',
+    exitCode: 1,
+    says: 'The new token'
+  },
 
   // Turso answers with an error.
   'HTTP 400': { faults: [{ method: 'POST', path: MINT_PATH, status: 400, body: echo('Invalid expiration format') }], exitCode: 1 },
@@ -154,6 +171,7 @@ const matrix: Record<string, Row> = {
   'dist: an error that echoes the API token': { dist: true, faults: [{ method: 'POST', path: MINT_PATH, status: 400, body: echo(`bad ${'<api-token>'} ${'x'.repeat(300)}`) }], exitCode: 1, says: 'HTTP 400: bad ***' },
   'dist: a 200 whose jwt is not a JWT': { dist: true, faults: [{ method: 'POST', path: MINT_PATH, status: 200, body: JSON.stringify({ jwt: 'hello-not-a-jwt' }) }], exitCode: 1, says: 'the jwt field is not a usable token' },
   'dist: dry-run': { dist: true, inputs: { 'dry-run': 'true' }, exitCode: 0 },
+  'dist: rotate-api-token': { dist: true, inputs: { operation: 'rotate-api-token', database: '', 'token-name': 'leak-dist', 'export-env': 'true' }, secret: 'valid-token', exitCode: 0 },
   'dist: GitHub refuses the github-token': { dist: true, secret: 'wrong-token', exitCode: 1 }
 }
 
@@ -184,7 +202,7 @@ describe('leak matrix: no secret anywhere but its own ::add-mask:: line', () => 
     const run: ActionRun = row.dist === true ? await runBundledAction(inputs, env) : await runAction(inputs, env)
     expect(run.exitCode).toBe(row.exitCode)
 
-    const secrets = [emulator.apiToken, inputs['api-token'], CANNED_JWT, 'hello-not-a-jwt', run.outputs.token ?? '', run.exported.TURSO_AUTH_TOKEN ?? '']
+    const secrets = [emulator.apiToken, inputs['api-token'], CANNED_JWT, 'hello-not-a-jwt', run.outputs.token ?? '', run.exported.TURSO_AUTH_TOKEN ?? '', run.exported.TURSO_API_TOKEN ?? '']
     if (row.secret !== undefined) secrets.push(githubToken)
     expectNoLeaks(run, secrets)
     // Any JWT at all (one minted and lost on a failed path included) only on a mask line.

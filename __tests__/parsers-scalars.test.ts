@@ -105,10 +105,10 @@ describe('parseOperation', () => {
     ['mint', /got 'mint'$/],
     ['invalidate', /got 'invalidate'$/],
     ['rotate,revoke', /got 'rotate,revoke'$/]
-  ])('rejects %j, listing the three', (value, detail) => {
+  ])('rejects %j, listing the five', (value, detail) => {
     const error = rejection(() => parseOperation(value))
     expect(error.input).toBe('operation')
-    expect(error.message).toMatch(/^Input 'operation' must be one of create-token, rotate, revoke; got '/)
+    expect(error.message).toMatch(/^Input 'operation' must be one of create-token, rotate, revoke, create-api-token, rotate-api-token; got '/)
     expect(error.message).toMatch(detail)
   })
 })

@@ -47,6 +47,7 @@ const INVALID_BODY = 'Invalid request body'
 const apiTokenNotFound = (name: string): string => `could not find api token with name ${name}: record not found`
 const apiTokenIdNotFound = (id: string): string => `could not find api token with id ${id}: record not found`
 const notMember = (org: string): string => `you are not a member of organization ${org}`
+const FORBIDDEN = 'forbidden'
 const onlyOwnTokens = 'members can only revoke API tokens they minted; ask an admin or owner of the organization'
 
 const error = (status: number, message: string): ApiResponse => ({ status, json: { error: message } })
@@ -132,18 +133,23 @@ function expandScopes(scopes: string[] | undefined): Set<string> {
   return expanded
 }
 
-/** Emulator wording; Turso answers 403 for tokens outside their restriction (response-codes.mdx). */
+/**
+ * Turso answers 403 for a token outside its restriction (response-codes.mdx: "no permission"),
+ * and its body does not say which rule refused it: not the organization, the group, nor the
+ * missing scope. The emulator answers the same bare text to all three (the wording is a guess),
+ * so the action's messages cannot lean on it.
+ */
+const forbidden = (): ApiResponse => error(403, FORBIDDEN)
+
 function organizationRestriction(token: ApiTokenState, org: OrganizationState): ApiResponse | undefined {
-  if (token.organization !== undefined && token.organization !== org.slug) {
-    return error(403, `API token "${token.name}" is restricted to organization ${token.organization}`)
-  }
+  if (token.organization !== undefined && token.organization !== org.slug) return forbidden()
   return undefined
 }
 
 function groupRestriction(token: ApiTokenState, group: GroupState, scope: string): ApiResponse | undefined {
   if (token.group === undefined) return undefined
-  if (token.group !== group.seed.name) return error(403, `API token "${token.name}" is restricted to group ${token.group}`)
-  if (!expandScopes(token.scopes).has(scope)) return error(403, `API token "${token.name}" lacks the ${scope} scope`)
+  if (token.group !== group.seed.name) return forbidden()
+  if (!expandScopes(token.scopes).has(scope)) return forbidden()
   return undefined
 }
 
@@ -401,7 +407,11 @@ const createApiToken: Handler = (ctx, req, params, caller) => {
     const org = ctx.state.organizations.get(organization)
     if (org === undefined) return error(404, ORGANIZATION_NOT_FOUND)
     if (group !== undefined && !org.groups.has(group)) return error(404, GROUP_NOT_FOUND)
+    // "The caller must be an admin or owner of the organization" (createAPIToken) for group-scoped tokens.
+    const role = org.members.get(caller.owner)
+    if (group !== undefined && role !== 'owner' && role !== 'admin') return forbidden()
   }
+  if (!coversRestriction(caller, { organization, group, scopes })) return forbidden()
   // The spec documents no conflict answer for this operation; 409 is Turso's general
   // "resource already exists" code (api-reference/response-codes.mdx).
   // Names are unique per user, not across users (see revokeOrganizationAPIToken's description).
@@ -422,6 +432,21 @@ const createApiToken: Handler = (ctx, req, params, caller) => {
   }
   ctx.state.apiTokens.push(created)
   return { status: 200, json: { name: created.name, id: created.id, token: created.value } }
+}
+
+/**
+ * A restricted token creates no token broader than itself: an organization-scoped one only tokens
+ * of its organization, a group-scoped one only tokens of its group with scopes it holds. Turso
+ * does not document this; it is the emulator's guess at "the token can only act on resources
+ * inside that organization" (createAPIToken).
+ */
+function coversRestriction(caller: ApiTokenState, wanted: { organization?: string; group?: string; scopes?: string[] }): boolean {
+  if (caller.organization === undefined) return true
+  if (wanted.organization !== caller.organization) return false
+  if (caller.group === undefined) return true
+  if (wanted.group !== caller.group) return false
+  const held = expandScopes(caller.scopes)
+  return [...expandScopes(wanted.scopes)].every((scope) => held.has(scope))
 }
 
 /**

@@ -7,6 +7,7 @@
  * waits it out. Exits 0 only when every check held, and leaves no process behind.
  */
 import { startEmulator, type Emulator } from '../emulator/server.js'
+import { demoApiTokenRotation } from './lib/demo-api-token.js'
 import { ensureFreshDist } from './lib/dist-freshness.js'
 import { projectRoot, runBundledAction, type ActionRun } from './lib/runner.js'
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     const oldCheck = emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION)
     check(`the old token is refused now (${oldCheck.valid ? 'still valid!' : oldCheck.reason})`, !oldCheck.valid)
     check('the replacement token verifies', emulator.verifyDatabaseToken(rotated.outputs.token ?? '', DATABASE, ORGANIZATION).valid)
+    await demoApiTokenRotation(emulator, { check, showRun })
   } finally {
     await emulator.close()
   }

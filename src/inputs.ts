@@ -8,10 +8,12 @@ import {
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
-import { parseNameList, parseResourceName } from './parsers/names.js'
+import { MAX_TOKEN_NAME_LENGTH, parseNameList, parseResourceName } from './parsers/names.js'
 import { parsePermissions } from './parsers/permissions.js'
+import { parseScopes } from './parsers/scopes.js'
 import { parseTokenOwner } from './parsers/token-owner.js'
 import { parseBoolean, parseOperation, parseRepository, parseRetries, parseTimeoutSeconds, parseVerifyTimeoutSeconds } from './parsers/scalars.js'
+import type { ApiTokenRestriction } from './turso/api-token-restriction.js'
 import type { MintOptions, TokenTarget } from './turso/targets.js'
 
 /** Where and how to reach Turso. */
@@ -40,7 +42,16 @@ export type Config = { connection: Connection; dryRun: boolean } & (
   | { operation: 'create-token'; target: TokenTarget; mint: MintOptions; delivery: Delivery }
   | { operation: 'rotate'; target: TokenTarget; mint: MintOptions | null; delivery: Delivery }
   | ({ operation: 'revoke' } & RevokeTarget)
+  | ({ operation: 'create-api-token'; delivery: Delivery } & ApiTokenRequest)
+  | ({ operation: 'rotate-api-token'; delivery: Delivery } & ApiTokenRequest)
 )
+
+/** The Platform API token create-api-token makes, or whose generations rotate-api-token replaces. */
+export interface ApiTokenRequest {
+  /** create-api-token: the new token's name; rotate-api-token: the base name of its generations. */
+  tokenName: string
+  restriction: ApiTokenRestriction
+}
 
 /** Which Platform API token `revoke` removes. */
 export interface RevokeTarget {
@@ -92,11 +103,21 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   const dryRun = readBoolean(readInput, 'dry-run', false)
 
   if (operation === 'revoke') {
-    warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name'])
+    warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name', 'scopes'])
     return { operation, connection, dryRun, ...readRevokeTarget(readInput, warn) }
   }
+  if (operation === 'create-api-token' || operation === 'rotate-api-token') {
+    warnUnused(readInput, warn, operation, ['database', 'permissions', 'attach-databases', 'token-owner'])
+    const request = readApiTokenRequest(readInput, operation)
+    const delivery = readDelivery(readInput, env, githubToken, null, warn)
+    if (operation === 'create-api-token') return { operation, connection, dryRun, ...request, delivery }
+    if (delivery.secret === undefined) {
+      throw new InputError('secret-name', "Input 'secret-name' is required for operation 'rotate-api-token': the GitHub secret that holds the API token (usually the one passed as api-token), which receives the new token before the old generations are revoked; set it with 'github-token'")
+    }
+    return { operation, connection, dryRun, ...request, delivery }
+  }
 
-  warnUnused(readInput, warn, operation, ['token-name', 'token-owner'])
+  warnUnused(readInput, warn, operation, ['token-name', 'token-owner', 'scopes'])
   const target = readTarget(readInput, operation)
   const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
   const delivery = readDelivery(readInput, env, githubToken, target, warn)
@@ -124,6 +145,34 @@ function readRevokeTarget(readInput: ReadInput, warn: (message: string) => void)
     organization: organization === '' ? null : parseResourceName('organization', organization, 'organization'),
     tokenOwner: organization === '' || owner === '' ? null : parseTokenOwner(owner)
   }
+}
+
+/** A rotate-api-token generation is `<token-name>-<yyyymmddThhmmssZ>`: 17 characters longer than the base name. */
+const GENERATION_SUFFIX_LENGTH = 17
+
+function readApiTokenRequest(readInput: ReadInput, operation: 'create-api-token' | 'rotate-api-token'): ApiTokenRequest {
+  const tokenName = readInput('token-name')
+  if (tokenName === '') {
+    const meaning = operation === 'create-api-token' ? "the new Platform API token's name" : 'the base name of the API token generations, such as ci-deployer'
+    throw new InputError('token-name', `Input 'token-name' is required for operation '${operation}': ${meaning}`)
+  }
+  const name = parseResourceName('token-name', tokenName, 'token-name')
+  if (operation === 'rotate-api-token' && Array.from(name).length + GENERATION_SUFFIX_LENGTH > MAX_TOKEN_NAME_LENGTH) {
+    throw new InputError('token-name', `Input 'token-name' is too long for operation 'rotate-api-token': each generation is named <token-name>-<yyyymmddThhmmssZ>, which must fit in ${MAX_TOKEN_NAME_LENGTH} characters`)
+  }
+  const organization = readInput('organization')
+  if (organization === '') {
+    throw new InputError('organization', `Input 'organization' is required for operation '${operation}': the slug of the organization the new API token is restricted to (Turso deprecates unrestricted tokens)`)
+  }
+  const group = readInput('group')
+  const groupName = group === '' ? null : parseResourceName('group', group, 'group')
+  const restriction = { organization: parseResourceName('organization', organization, 'organization'), group: groupName, scopes: parseScopes(readInput('scopes'), groupName) }
+  const expiration = readInput('expiration')
+  if (expiration !== '' && expiration !== 'never') {
+    // Turso's createAPIToken takes no lifetime: a value here would be silently dropped.
+    throw new InputError('expiration', `Input 'expiration' does not apply to operation '${operation}': Turso creates Platform API tokens without an expiry; remove it (rotate the token on a schedule instead)`)
+  }
+  return { tokenName: name, restriction }
 }
 
 function readTarget(readInput: ReadInput, operation: string): TokenTarget {
@@ -160,11 +209,11 @@ function readDelivery(
   readInput: ReadInput,
   env: NodeJS.ProcessEnv,
   githubToken: string,
-  target: TokenTarget,
+  target: TokenTarget | null,
   warn: (message: string) => void
 ): Delivery {
   const verify = readBoolean(readInput, 'verify', false)
-  if (verify && target.kind === 'group' && target.organization === null) {
+  if (verify && target !== null && target.kind === 'group' && target.organization === null) {
     throw new InputError('verify', "Input 'verify' with a user-account group needs 'organization': the action finds a database of the group through the organization's database list; set organization to your username")
   }
   const verifyTimeoutMs = parseVerifyTimeoutSeconds(readInput('verify-timeout') || '60') * 1000

@@ -3,10 +3,12 @@ import * as core from '@actions/core'
 import { HttpClient } from './http/http-client.js'
 import { readConfig, type Config } from './inputs.js'
 import type { OperationContext } from './operations/context.js'
+import { createApiToken } from './operations/create-api-token.js'
 import { createToken } from './operations/create-token.js'
 import { formatPlannedRequest, plannedRequests } from './operations/dry-run.js'
 import { revoke } from './operations/revoke.js'
 import { rotate } from './operations/rotate.js'
+import { rotateApiToken } from './operations/rotate-api-token.js'
 import { newReport, renderSummary, type Report } from './runner/report.js'
 import { redact, registerSecret } from './runner/secrets.js'
 import { printableLine } from './runner/server-text.js'
@@ -68,6 +70,10 @@ async function runOperation(config: Config, context: OperationContext): Promise<
       return rotate(context, config.target, config.mint, config.delivery)
     case 'revoke':
       return revoke(context, config)
+    case 'create-api-token':
+      return createApiToken(context, config, config.delivery)
+    case 'rotate-api-token':
+      return rotateApiToken(context, config, config.delivery)
   }
 }
 
@@ -96,7 +102,7 @@ function operationContext(turso: TursoClient, http: HttpClient, config: Config, 
 
 function planOnly(config: Config, report: Report): void {
   report.dryRun = true
-  if (config.operation !== 'revoke') report.target = describeTarget(config.target)
+  if ('target' in config) report.target = describeTarget(config.target)
   core.info(`Dry run: validated the inputs; these requests would be sent to ${config.connection.apiUrl.origin}:`)
   for (const request of plannedRequests(config)) {
     const line = formatPlannedRequest(request)

@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import type * as JestGlobals from '@jest/globals'
+
+// Jest's injected globals, read when a hook is registered rather than imported: importing
+// @jest/globals throws outside Jest, and `npm run demo` reuses the fake GitHub server
+// (fake-github.ts imports this module) without ever calling useServer.
+const hooks = (): typeof JestGlobals => globalThis as unknown as typeof JestGlobals
 
 /**
  * One test server per test file: started in beforeAll, closed in afterAll, and reset before each
@@ -7,13 +12,13 @@ import { afterAll, beforeAll, beforeEach } from '@jest/globals'
  */
 export function useServer<Server extends { close(): Promise<void> }>(start: () => Promise<Server>, reset?: (server: Server) => void): Server {
   let current: Server | undefined
-  beforeAll(async () => {
+  hooks().beforeAll(async () => {
     current = await start()
   })
-  afterAll(async () => {
+  hooks().afterAll(async () => {
     await current?.close()
   })
-  beforeEach(() => {
+  hooks().beforeEach(() => {
     if (current !== undefined) reset?.(current)
   })
   const live = (): Server => {

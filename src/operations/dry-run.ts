@@ -1,12 +1,14 @@
 import type { Config } from '../inputs.js'
 import {
+  createApiTokenRequest,
   createTokenRequest,
   listApiTokensRequest,
   revokeRequest,
   rotateRequest,
+  validateApiTokenRequest,
   type PlannedRequest
 } from '../turso/client.js'
-import { databasePath, databasesPath, organizationApiTokensPath } from '../turso/paths.js'
+import { apiTokensPath, databasePath, databasesPath, organizationApiTokensPath } from '../turso/paths.js'
 
 /** The Turso requests a real run would send, in order; paths and bodies hold no secret. */
 export function plannedRequests(config: Config): PlannedRequest[] {
@@ -18,6 +20,7 @@ export function plannedRequests(config: Config): PlannedRequest[] {
         : { method: 'DELETE', path: `${organizationApiTokensPath(config.organization)}/{id}`, query: {} }
     return [listApiTokensRequest(config.organization), deletion]
   }
+  if (config.operation === 'create-api-token' || config.operation === 'rotate-api-token') return apiTokenPlan(config)
   const { target } = config
   const lookup: PlannedRequest[] =
     target.kind === 'database' ? [{ method: 'GET', path: databasePath(target.organization, target.database), query: {} }] : []
@@ -33,6 +36,24 @@ export function plannedRequests(config: Config): PlannedRequest[] {
       ? []
       : config.mint.attachDatabases.map((name) => ({ method: 'GET', path: databasePath(target.organization as string, name), query: {} }))
   return [...lookup, ...groupLookup, ...attached, rotateRequest(target), createTokenRequest(target, config.mint)]
+}
+
+/**
+ * The API-token operations' requests. A rotation's new name holds the time it runs, and the
+ * generations it revokes are known only from the list: placeholders stand for both.
+ */
+function apiTokenPlan(config: Extract<Config, { operation: 'create-api-token' | 'rotate-api-token' }>): PlannedRequest[] {
+  if (config.operation === 'create-api-token') {
+    const create = createApiTokenRequest(config.tokenName, config.restriction)
+    return config.delivery.verify ? [create, validateApiTokenRequest()] : [create]
+  }
+  const create = createApiTokenRequest(config.tokenName, config.restriction)
+  return [
+    { ...create, path: `${create.path}-{yyyymmddThhmmssZ}` },
+    validateApiTokenRequest(),
+    listApiTokensRequest(null),
+    { method: 'DELETE', path: `${apiTokensPath()}/{previous generation}`, query: {} }
+  ]
 }
 
 export function formatPlannedRequest(request: PlannedRequest): string {

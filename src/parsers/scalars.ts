@@ -57,7 +57,7 @@ export function parseVerifyTimeoutSeconds(value: string): number {
   return seconds
 }
 
-export const OPERATIONS = ['create-token', 'rotate', 'revoke'] as const
+export const OPERATIONS = ['create-token', 'rotate', 'revoke', 'create-api-token', 'rotate-api-token'] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 /** The `operation` input: one of {@link OPERATIONS}, exactly (lowercase). */

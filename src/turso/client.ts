@@ -4,6 +4,7 @@ import { splitHostAndPort } from '../parsers/host.js'
 import { expiresAtFromJwt } from '../parsers/jwt.js'
 import { serverText } from '../runner/server-text.js'
 import { isPrintableTokenName, isTokenId, parseApiTokenList, type ApiTokenList } from './api-token-list.js'
+import { createApiTokenBody, describeRestriction, type ApiTokenRestriction } from './api-token-restriction.js'
 import { apiErrorMessage, TursoApiError, TursoNetworkError, UnexpectedResponseError, type Attempt } from './errors.js'
 import {
   apiTokenPath,
@@ -13,7 +14,8 @@ import {
   databasesPath,
   organizationApiTokenPath,
   organizationApiTokensPath,
-  rotatePath
+  rotatePath,
+  validateApiTokenPath
 } from './paths.js'
 import { describeTarget, type MintOptions, type TokenTarget } from './targets.js'
 
@@ -35,6 +37,13 @@ export interface MintedToken {
  * caller lists again to tell "gone" from "never there".
  */
 export type DeleteResult = { outcome: 'revoked'; reported: string } | { outcome: 'not-found'; attempts: number }
+
+/** A Platform API token just created: `token` is masked before the client returns it. */
+export interface CreatedApiToken {
+  name: string
+  id: string
+  token: string
+}
 
 export interface PlannedRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -59,6 +68,15 @@ export function createTokenRequest(target: TokenTarget, options: MintOptions): P
     query: { expiration: options.expiration, authorization: options.readOnly ? 'read-only' : 'full-access' },
     body: body === undefined ? undefined : JSON.stringify(body)
   }
+}
+
+/** createAPIToken, always with a body: without one Turso creates a deprecated unrestricted token. */
+export function createApiTokenRequest(tokenName: string, restriction: ApiTokenRestriction): PlannedRequest {
+  return { method: 'POST', path: apiTokenPath(tokenName), query: {}, body: JSON.stringify(createApiTokenBody(restriction)) }
+}
+
+export function validateApiTokenRequest(): PlannedRequest {
+  return { method: 'GET', path: validateApiTokenPath(), query: {} }
 }
 
 export function rotateRequest(target: TokenTarget): PlannedRequest {
@@ -96,7 +114,8 @@ export class TursoClient {
   async createToken(target: TokenTarget, options: MintOptions): Promise<MintedToken> {
     const attempt: Attempt = {
       action: `create a token for ${describeTarget(target)}`,
-      notFound: mintNotFoundText(target, options.attachDatabases)
+      notFound: mintNotFoundText(target, options.attachDatabases),
+      scope: target.kind === 'database' ? 'db:mint-token' : 'group:mint-token'
     }
     let response: HttpResponse
     try {
@@ -122,7 +141,8 @@ export class TursoClient {
   async rotate(target: TokenTarget): Promise<void> {
     const attempt: Attempt = {
       action: `invalidate the tokens of ${describeTarget(target)}`,
-      notFound: notFoundText(target)
+      notFound: notFoundText(target),
+      scope: target.kind === 'database' ? 'db:rotate-creds' : 'group:rotate-creds'
     }
     // The success body is empty (HTTP 200, no JSON): nothing to parse.
     await this.send(rotateRequest(target), attempt)
@@ -131,7 +151,8 @@ export class TursoClient {
   async getDatabase(organization: string, database: string): Promise<DatabaseInfo> {
     const attempt: Attempt = {
       action: `look up database '${database}' in organization '${organization}'`,
-      notFound: notFoundText({ kind: 'database', organization, database })
+      notFound: notFoundText({ kind: 'database', organization, database }),
+      scope: 'read'
     }
     const response = await this.send({ method: 'GET', path: databasePath(organization, database), query: {} }, attempt)
     const record = parseJsonObject(response, attempt).database as Record<string, unknown> | undefined
@@ -151,7 +172,8 @@ export class TursoClient {
   async listGroupDatabases(organization: string, group: string): Promise<DatabaseInfo[]> {
     const attempt: Attempt = {
       action: `list the databases of group '${group}' in organization '${organization}'`,
-      notFound: `organization '${organization}' was not found`
+      notFound: `organization '${organization}' was not found`,
+      scope: 'read'
     }
     const response = await this.send({ method: 'GET', path: databasesPath(organization), query: { group } }, attempt)
     const databases = parseJsonObject(response, attempt).databases
@@ -207,6 +229,45 @@ export class TursoClient {
     return this.deleteToken(revokeOrganizationTokenRequest(organization, tokenId), attempt, tokenId, isTokenId)
   }
 
+  /** The same API, called with another Platform API token (a new one, to validate it or to revoke with it). */
+  withApiToken(apiToken: string): TursoClient {
+    return new TursoClient(this.http, this.apiUrl, apiToken, this.maskSecret)
+  }
+
+  /**
+   * POST /v1/auth/api-tokens/{name} (createAPIToken). The new token is masked the moment it is
+   * read from the answer, before anything about the answer can be checked or printed.
+   */
+  async createApiToken(tokenName: string, restriction: ApiTokenRestriction): Promise<CreatedApiToken> {
+    const attempt: Attempt = {
+      action: `create the API token '${tokenName}' restricted to ${describeRestriction(restriction)}`,
+      notFound:
+        restriction.group === null
+          ? `organization '${restriction.organization}' was not found (check the slug with \`turso org list\`)`
+          : `organization '${restriction.organization}' or its group '${restriction.group}' was not found (list them with \`turso org list\` and \`turso group list\`)`,
+      forbidden: CREATE_API_TOKEN_LIMIT,
+      conflict:
+        `An API token named '${tokenName}' already exists for this account (names are unique per user): choose another token-name, or revoke that token first. ` +
+        'If an earlier attempt of this run lost its answer, that attempt created it and its value is lost: revoke it and re-run.'
+    }
+    const body = parseJsonObject(await this.send(createApiTokenRequest(tokenName, restriction), attempt), attempt)
+    const { token, id, name } = body
+    if (typeof token === 'string' && token.length >= MIN_MASKED_LENGTH) this.maskSecret(token)
+    if (typeof token !== 'string' || token === '') throw new UnexpectedResponseError(attempt, 'the answer has no token field')
+    if (token.length < MIN_MASKED_LENGTH || !HEADER_VALUE.test(token)) throw new UnexpectedResponseError(attempt, 'the token field is not a usable API token')
+    if (typeof id !== 'string' || !isTokenId(id)) throw new UnexpectedResponseError(attempt, 'the answer has no usable id field')
+    // The name is printed and set as an output: one the token-name rules would refuse falls back to the one sent.
+    return { name: typeof name === 'string' && isPrintableTokenName(name) ? name : tokenName, id, token }
+  }
+
+  /** GET /v1/auth/validate (validateAPIToken) with this client's token: when it expires, null for never (`exp: -1`). */
+  async validateApiToken(): Promise<{ expiresAt: Date | null }> {
+    const attempt: Attempt = { action: 'validate the API token with GET /v1/auth/validate', notFound: 'the validate endpoint was not found; check api-url' }
+    const exp = parseJsonObject(await this.send(validateApiTokenRequest(), attempt), attempt).exp
+    if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp < -1) throw new UnexpectedResponseError(attempt, 'the answer has no usable exp field')
+    return { expiresAt: exp === -1 ? null : new Date(exp * 1000) }
+  }
+
   private async deleteToken(request: PlannedRequest, attempt: Attempt, sent: string, usable: (reported: string) => boolean): Promise<DeleteResult> {
     const response = await this.sendRaw(request, attempt)
     // DELETE is safe to repeat, and after a lost answer the retry finds nothing: the caller,
@@ -246,6 +307,15 @@ export class TursoClient {
     throw new TursoApiError(response.status, apiErrorMessage(response.text), attempt, response.attempts)
   }
 }
+
+/** Visible ASCII: what an `Authorization: Bearer` value can carry. */
+const HEADER_VALUE = /^[\x21-\x7e]+$/u
+
+/** createAPIToken's own rules (openapi.json): who may create which token. */
+const CREATE_API_TOKEN_LIMIT =
+  'A group-scoped token can be created only by an admin or owner of the organization, and an API token restricted to an organization or group ' +
+  'may not create tokens outside it (Turso\'s answer does not say which rule applies): create it with the API token of an admin or owner ' +
+  "whose restriction covers the new one (`turso auth api-tokens mint`), or narrow 'organization', 'group' and 'scopes'."
 
 /** Shorter than any token Turso issues (a JWT runs to well over a hundred characters). */
 const MIN_MASKED_LENGTH = 8

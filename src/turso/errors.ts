@@ -10,6 +10,10 @@ export interface Attempt {
   notFound: string
   /** What a 403 means for this call, when it means more than a missing scope. */
   forbidden?: string
+  /** What a 409 means for this call, when more than a passing conflict. */
+  conflict?: string
+  /** The scope a group-scoped API token needs for this call (`read`, `db:mint-token`, …), named on a 403. */
+  scope?: string
 }
 
 /** Turso answered, but not with success. */
@@ -66,10 +70,11 @@ export function nextStep(status: number, attempt: Attempt): string {
       return 'The organization has no active subscription for this: check its plan and billing at turso.tech.'
     case 403:
       if (attempt.forbidden !== undefined) return attempt.forbidden
-      return 'The API token is not allowed to do this: check that it belongs to a member of the organization and, for a scoped token, that it has the needed scope (db:mint-token, group:mint-token, db:rotate-creds, group:rotate-creds).'
+      return forbiddenStep(attempt.scope)
     case 404:
       return `Check the name: ${attempt.notFound}.`
     case 409:
+      if (attempt.conflict !== undefined) return attempt.conflict
       return 'Turso reports a conflict with the current state: wait a moment and re-run the job.'
     case 429:
       return 'Turso is rate limiting this token and the retries ran out: re-run later or raise the retries input.'
@@ -78,6 +83,19 @@ export function nextStep(status: number, attempt: Attempt): string {
       if (status >= 300 && status < 400) return 'Redirects are never followed with credentials: set api-url to the final API address.'
       return 'Check the inputs and re-run.'
   }
+}
+
+/**
+ * Turso's 403 does not say why, so the message lists what can cause it: the scope this call
+ * needs, and a token restricted to another organization or group.
+ */
+function forbiddenStep(scope: string | undefined): string {
+  const needed = scope === undefined ? 'the scope this call needs' : `the ${scope} scope this call needs`
+  return (
+    'The API token is not allowed to do this: check that it belongs to a member of the organization, that a group-scoped token has ' +
+    `${needed}, and that the token is not restricted to another organization or group (Turso's answer does not say which). ` +
+    'List its restriction with `turso auth api-tokens list`; the README lists the scopes each operation needs.'
+  )
 }
 
 /**

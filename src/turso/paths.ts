@@ -40,3 +40,6 @@ export const organizationApiTokensPath = (organization: string): string => path(
 /** revokeOrganizationAPIToken: by ID, since names are unique per user only. */
 export const organizationApiTokenPath = (organization: string, tokenId: string): string =>
   path('v1', 'organizations', organization, 'api-tokens', tokenId)
+
+/** validateAPIToken (https://docs.turso.tech/api-reference/tokens/validate); not `/v1/auth/api-tokens/validate`, which is 404. */
+export const validateApiTokenPath = (): string => path('v1', 'auth', 'validate')
