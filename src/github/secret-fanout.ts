@@ -38,8 +38,8 @@ export async function prepareFanOut(secretName: string, targets: readonly Secret
   if (failures.length > 0) {
     if (targets.length === 1) throw failures[0]
     throw new GitHubSecretError(
-      `Could not prepare ${failures.length} of the ${targets.length} destinations of secret ${secretName}, so nothing was minted or written: ` +
-        `${failures.map((failure) => failure.message).join(' ')} Give github-token access to every destination in secret-targets (or remove those it cannot reach), then re-run.`
+      `Could not reach ${failures.length} of the ${targets.length} destinations of secret ${secretName} with github-token, so nothing was minted or written. ` +
+        `${failures.map((failure) => asSentence(failure.message)).join(' ')} Give github-token access to every destination in secret-targets (or remove those it cannot reach), then re-run.`
     )
   }
   return {
@@ -62,11 +62,20 @@ async function storeEverywhere(secretName: string, destinations: readonly Prepar
   if (failures.length === 0) return
   if (destinations.length === 1) throw failures[0]?.error
   const written = destinations.length - failures.length
-  const notWritten = failures.map((failure) => `${failure.location} (${reason(secretName, failure.location, failure.error)})`)
+  const notWritten = failures.map((failure) => `${failure.location}: ${asSentence(reason(secretName, failure.location, failure.error))}`)
   throw new GitHubSecretError(
-    `Secret ${secretName} was written to ${written} of ${destinations.length} destinations; not written to ${notWritten.join('; ')}. ` +
-      `The ${written === 0 ? 'destinations all still hold the previous value' : 'others hold the new token'}: fix what each reason says, then re-run so every destination holds the same token.`
+    `Secret ${secretName} was written to ${written} of ${destinations.length} destinations. Not written to ${notWritten.join(' Not written to ')} ` +
+      `${holders(written)} the new token: fix what each reason says, then re-run so that every destination holds the same token.`
   )
+}
+
+function holders(written: number): string {
+  if (written === 0) return 'No destination holds'
+  return written === 1 ? 'The one written holds' : `The ${written} written hold`
+}
+
+function asSentence(text: string): string {
+  return /[.!?]$/u.test(text) ? text : `${text}.`
 }
 
 /** The store's message without its "Could not write secret X to <location>: " opening, which the row already says. */
