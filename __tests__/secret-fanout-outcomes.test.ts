@@ -100,12 +100,12 @@ describe('prepareFanOut', () => {
       prepare: async (target: SecretTarget): Promise<PreparedSecret> => ({
         location: `repository ${target.repository}`,
         store: async (): Promise<void> => {
-          if (target.repository === 'o/a') throw new Error('socket hang up')
+          if (target.repository === 'o/a') throw new Error('connect ECONNREFUSED 127.0.0.1:443')
         }
       }),
       onOutcome: (): void => undefined
     }
     const error = await failure((await prepareFanOut('T', targets.slice(0, 2), options)).store('v'))
-    expect(error.message).toMatch(/Not written to repository o\/a: socket hang up\. The one written holds/)
+    expect(error.message).toMatch(/Not written to repository o\/a: connect ECONNREFUSED 127\.0\.0\.1:443\. The one written holds/)
   })
 })

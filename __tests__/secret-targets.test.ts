@@ -19,7 +19,7 @@ describe('parseSecretTargets: the five kinds of line', () => {
       '',
       '  environment octo-org/app  prod eu west  ',
       'organization octo-org',
-      'dependabot octo-org/api',
+      'dependabot \t  octo-org/api',
       'dependabot-organization octo-org',
       '   '
     ].join('\n')
@@ -45,6 +45,7 @@ describe('parseSecretTargets: the five kinds of line', () => {
     const targets = parseSecretTargets('repository o/a\ndependabot o/a\nenvironment o/b prod', NAME)
     expect(describeSecretTargets(targets)).toBe('repository o/a, Dependabot secrets of repository o/a and environment "prod" of repository o/b')
     expect(describeSecretTargets(targets.slice(0, 1))).toBe('repository o/a')
+    expect(describeSecretTargets([])).toBe('')
   })
 })
 

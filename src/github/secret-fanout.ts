@@ -60,7 +60,8 @@ async function storeEverywhere(secretName: string, destinations: readonly Prepar
     }
   }
   if (failures.length === 0) return
-  if (destinations.length === 1) throw failures[0]?.error
+  // One destination: its own error, as without secret-targets.
+  if (destinations.length === 1) throw (failures[0] as { error: Error }).error
   const written = destinations.length - failures.length
   const notWritten = failures.map((failure) => `${failure.location}: ${asSentence(reason(secretName, failure.location, failure.error))}`)
   throw new GitHubSecretError(

@@ -108,7 +108,7 @@ function repository(value: string, number: number, line: string): string {
 }
 
 function organization(value: string, number: number, line: string): string {
-  if (value === '' || ownerProblem(value) !== undefined) {
+  if (ownerProblem(value) !== undefined) {
     throw lineError(number, line, `expected a GitHub organization name (${OWNER_RULE})`)
   }
   return value
@@ -119,10 +119,10 @@ function checked(target: SecretTarget, number: number, line: string): SecretTarg
   try {
     resolveSecretScope(target)
   } catch (error) {
-    if (!(error instanceof GitHubSecretError) || error.input === undefined) throw error
-    // Problems with the shared inputs are theirs; the rest belong to this line.
-    if (error.input === 'secret-name' || error.input === 'secret-visibility' || error.input === 'secret-repositories') throw error
-    throw lineError(number, line, error.message)
+    // secret-name and secret-repositories are inputs of their own, shared by every line; the rest belongs to this line.
+    const input = (error as GitHubSecretError).input
+    if (input === 'secret-name' || input === 'secret-repositories') throw error
+    throw lineError(number, line, (error as Error).message)
   }
   return target
 }
