@@ -138,7 +138,11 @@ describe('a daily schedule mints once per renewal window', () => {
     const token = tokenExpiringAt(expiresAt)
     expect((await checkRenewal(context(), target, delivery, renewal(token), expiresAt - 7 * DAY)).due).toBe(true)
     expect((await checkRenewal(context(), target, delivery, renewal(token), expiresAt - 7 * DAY - 1)).due).toBe(false)
-    expect((await checkRenewal(context(), target, delivery, renewal(token), expiresAt)).due).toBe(true)
+    expect(await checkRenewal(context(), target, delivery, renewal(token), expiresAt)).toMatchObject({ due: true, reason: 'current-token expired at 2026-06-01T00:00:00.000Z' })
+    expect(await checkRenewal(context(), target, delivery, renewal(token), expiresAt - 1)).toMatchObject({
+      due: true,
+      reason: 'current-token expires at 2026-06-01T00:00:00.000Z, within renew-within (7d)'
+    })
   })
 
   it('says why in the summary', async () => {
