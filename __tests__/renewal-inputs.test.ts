@@ -83,8 +83,11 @@ describe('parseRenewWithin', () => {
     ['7y', /unknown unit 'y'/],
     ['NEVER', /'never' is not a window/],
     ['', /empty duration/]
-  ])('refuses %j', (text, reason) => {
-    expect(() => parseRenewWithin(text)).toThrow(reason)
+  ])('refuses %j, naming renew-within', (text, reason) => {
+    const error = rejection(() => parseRenewWithin(text))
+    expect(error.input).toBe('renew-within')
+    expect(error.message).toMatch(/^Input 'renew-within' must be a duration such as 7d, 36h or 1w \(the grammar of expiration, without never\); got /)
+    expect(error.message).toMatch(reason)
   })
 })
 

@@ -153,7 +153,8 @@ describe('renewal when the current token cannot be read', () => {
   it('not a JWT: warns, then mints', async () => {
     const result = await run('not-a-turso-token')
     await expectRenewed(result, 'not-a-turso-token')
-    expect(result.stdout).toMatch(/^::warning::current-token is not a JWT .*a new one is minted/m)
+    expect(result.stdout).toMatch(/^::warning::current-token is not a JWT .*a new one is minted\. Check that current-token reads the secret this step writes\.$/m)
+    expect(result.summary).toContain('| Renewal | due: current-token is not a JWT |')
   })
 
   it('an exp claim that is not a number: warns, then mints', async () => {
@@ -161,6 +162,7 @@ describe('renewal when the current token cannot be read', () => {
     const result = await run(odd)
     await expectRenewed(result, odd)
     expect(result.stdout).toMatch(/^::warning::The expiry of current-token cannot be read \(The token's 'exp' claim is not a number of seconds\): a new token is minted\./m)
+    expect(result.summary).toContain('| Renewal | due: the expiry of current-token cannot be read |')
   })
 
   it('no exp claim (a token that never expires): replaced by an expiring one', async () => {
@@ -182,6 +184,38 @@ describe('renewal with verify: a token that still has time left but no longer wo
     expect(checks.map((request) => request.headers.authorization)).toEqual([`Bearer ${current}`])
     expect(checks[0]?.body).toContain('SELECT 1')
     expect(result.stdout).toContain(`current-token still works on ${emulator.hostnameOf('app-db', 'acme')}`)
+    expect(github.requests).toEqual([])
+    // The lookup made for the check gives database-url; without export-env nothing is exported.
+    expect(result.outputs['database-url']).toBe(`libsql://${emulator.hostnameOf('app-db', 'acme')}`)
+    expect(result.exported).toEqual({})
+  })
+
+  it('a database still waking up: the check waits for it within verify-timeout, then keeps the token', async () => {
+    const current = await tokenExpiringIn('30d')
+    emulator.addFault({ target: 'libsql', status: 503, body: '{"error":"waking up"}' })
+    const result = await run(current, { verify: 'true', 'verify-timeout': '20' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.renewed).toBe('false')
+    expect(result.stdout).toMatch(/^Database not ready/m)
+    expect(libsqlCalls()).toBe(2)
+  })
+
+  it('refused with 403: due as well', async () => {
+    // 29 days, so that the new token differs (the emulator's tokens minted in one second with one lifetime are equal).
+    const current = await tokenExpiringIn('29d')
+    emulator.addFault({ target: 'libsql', status: 403, body: '{"error":"forbidden"}' })
+    const result = await run(current, { verify: 'true' })
+    await expectRenewed(result, current)
+    expect(result.stdout).toMatch(/Renewal due: the database refuses current-token \(HTTP 403\)/)
+  })
+
+  it('a database that answers 500 until verify-timeout: the step fails, nothing minted', async () => {
+    const current = await tokenExpiringIn('30d')
+    emulator.addFault({ target: 'libsql', status: 500, body: '{"error":"internal"}', times: 50 })
+    const result = await run(current, { verify: 'true', 'verify-timeout': '0' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(/^::error::Could not tell whether current-token still works \(verify\): .*HTTP 500/m)
+    expect(apiCalls()).toEqual([LOOKUP])
     expect(github.requests).toEqual([])
   })
 
@@ -215,17 +249,56 @@ describe('renewal with verify: a token that still has time left but no longer wo
 })
 
 describe('renewal of a group token', () => {
-  it('not due: no lookup at all (a group has no database-url), nothing minted', async () => {
+  async function groupToken(): Promise<string> {
     const response = await fetch(`${emulator.url}/v1/organizations/acme/groups/default/auth/tokens?expiration=30d`, {
       method: 'POST',
       headers: { authorization: `Bearer ${emulator.apiToken}` }
     })
-    const { jwt: current } = (await response.json()) as { jwt: string }
+    const { jwt } = (await response.json()) as { jwt: string }
     emulator.clearRequests()
-    const result = await run(current, { database: '', group: 'default' })
+    return jwt
+  }
+
+  it('not due: no lookup at all (a group has no database-url), nothing minted; export-env exports the token alone', async () => {
+    const current = await groupToken()
+    const result = await run(current, { database: '', group: 'default', 'secret-name': '', 'export-env': 'true' })
     expect(result.exitCode).toBe(0)
     expect(apiCalls()).toEqual([])
     expect(result.outputs).toEqual({ token: current, 'expires-at': new Date(expOf(current)).toISOString(), renewed: 'false' })
+    expect(result.exported).toEqual({ TURSO_AUTH_TOKEN: current })
+    expect(result.stdout).toMatch(/more than renew-within \(7d\) from now\. Nothing was minted; the next renewal falls due at /)
+  })
+
+  it('with verify: checked on the first database of the group', async () => {
+    const current = await groupToken()
+    const result = await run(current, { database: '', group: 'default', verify: 'true' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.renewed).toBe('false')
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases'])
+    expect(emulator.requests.filter((request) => request.target === 'libsql').map((request) => request.database)).toEqual(['app-db'])
+  })
+
+  it('with verify, refused: renewed, and the new token verified on the database found for the check', async () => {
+    const current = await groupToken()
+    await fetch(`${emulator.url}/v1/organizations/acme/groups/default/auth/rotate`, { method: 'POST', headers: { authorization: `Bearer ${emulator.apiToken}` } })
+    emulator.clearRequests()
+    const result = await run(current, { database: '', group: 'default', verify: 'true', 'secret-name': '' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.renewed).toBe('true')
+    // One list for both checks: the group's first database was found once.
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases', 'POST /v1/organizations/acme/groups/default/auth/tokens'])
+  })
+})
+
+describe('renewal not due, database lookup failing', () => {
+  it('keeps the current token and warns that database-url is empty', async () => {
+    const current = await tokenExpiringIn('30d')
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 500, body: '{"error":"internal error"}', times: 5 })
+    const result = await run(current)
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['database-url']).toBe('')
+    expect(result.outputs.renewed).toBe('false')
+    expect(result.stdout).toMatch(/^::warning::The current token was kept, but database-url is empty: /m)
   })
 })
 

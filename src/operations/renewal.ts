@@ -136,8 +136,9 @@ export async function keepCurrentToken(
 }
 
 async function currentDatabaseUrl(context: OperationContext, target: Extract<TokenTarget, { kind: 'database' }>, prepared: Prepared): Promise<string> {
+  // Known when verify looked the database up for the check.
   const known = prepared.database
-  if (known !== undefined && known !== 'lookup-failed') return `libsql://${known.hostname}`
+  if (typeof known === 'object') return `libsql://${known.hostname}`
   try {
     const database = await context.turso.getDatabase(target.organization, target.database)
     return `libsql://${database.hostname}`
