@@ -102,6 +102,8 @@ describe('create-token fanned out to all five kinds of destination', () => {
     for (const [, before] of seen.slice(5)) expect(before).toContain('POST /v1/organizations/acme/databases/app-db/auth/tokens')
     for (const [key, scope] of STORED) await expectSealedFor(key, scope, token)
     expect(github.secrets.get('org:octo-org:TURSO_DB_TOKEN')?.visibility).toBe('private')
+    // The store's own log line, per destination.
+    expect(result.stdout).toContain('GitHub secret TURSO_DB_TOKEN created in Dependabot secrets of repository octo-org/app.\n')
     for (const location of [
       'repository octo-org/app',
       'environment "production" of repository octo-org/app',
