@@ -39,19 +39,24 @@ describe('an input the runner passes empty takes the documented default', () => 
     const { config } = read({ ...BASE, 'secret-name': 'TURSO_TOKEN', 'github-token': 'ghs_x' }, { GITHUB_REPOSITORY: 'octo-org/app' })
     expect(config.operation === 'create-token' && config.delivery.secret).toEqual({
       secretName: 'TURSO_TOKEN',
-      type: 'actions',
-      repository: 'octo-org/app',
-      environment: undefined,
-      organization: undefined,
-      visibility: undefined,
-      selectedRepositories: [],
-      githubToken: 'ghs_x'
+      githubToken: 'ghs_x',
+      targets: [
+        {
+          secretName: 'TURSO_TOKEN',
+          type: 'actions',
+          repository: 'octo-org/app',
+          environment: undefined,
+          organization: undefined,
+          visibility: undefined,
+          selectedRepositories: []
+        }
+      ]
     })
   })
 
   it('a blank secret-organization is no organization', () => {
     const { config } = read({ ...BASE, 'secret-name': 'T', 'github-token': 'ghs_x', 'secret-organization': '   ' }, { GITHUB_REPOSITORY: 'octo-org/app' })
-    expect(config.operation === 'create-token' && config.delivery.secret).toMatchObject({ organization: undefined, repository: 'octo-org/app' })
+    expect(config.operation === 'create-token' && config.delivery.secret).toMatchObject({ targets: [{ organization: undefined, repository: 'octo-org/app' }] })
   })
 
   it('seconds become milliseconds', () => {

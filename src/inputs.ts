@@ -5,8 +5,9 @@ import {
   resolveSecretScope,
   type SecretTarget
 } from './github/secret-target.js'
+import { parseSecretTargets } from './github/secret-targets.js'
 import { parseApiUrl } from './parsers/api-url.js'
-import { parseExpiration } from './parsers/duration.js'
+import { parseExpiration, parseGoDuration, parseRenewWithin } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
 import { MAX_TOKEN_NAME_LENGTH, parseNameList, parseResourceName } from './parsers/names.js'
 import { parsePermissions } from './parsers/permissions.js'
@@ -24,9 +25,21 @@ export interface Connection {
   timeoutMs: number
 }
 
-/** Where the minted token is stored (a checked {@link SecretTarget}) and the token that may write there. */
-export interface SecretDestination extends SecretTarget {
+/** Where the minted token is stored and the token that may write there. */
+export interface SecretDestination {
+  secretName: string
   githubToken: string
+  /** Checked destinations: the one the secret-* inputs name, or each line of secret-targets. */
+  targets: SecretTarget[]
+}
+
+/** create-token with renew-within: mint only when the token in use now is due for renewal. */
+export interface Renewal {
+  /** current-token: masked when read; empty on a first run (the secret does not exist yet). */
+  currentToken: string
+  /** renew-within as typed, for messages. */
+  window: string
+  windowMs: number
 }
 
 /** What happens to a minted token besides becoming the `token` output. */
@@ -39,7 +52,7 @@ export interface Delivery {
 }
 
 export type Config = { connection: Connection; dryRun: boolean } & (
-  | { operation: 'create-token'; target: TokenTarget; mint: MintOptions; delivery: Delivery }
+  | { operation: 'create-token'; target: TokenTarget; mint: MintOptions; delivery: Delivery; renewal?: Renewal }
   | { operation: 'rotate'; target: TokenTarget; mint: MintOptions | null; delivery: Delivery }
   | ({ operation: 'revoke' } & RevokeTarget)
   | ({ operation: 'create-api-token'; delivery: Delivery } & ApiTokenRequest)
@@ -83,8 +96,11 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   maskSecret(apiToken)
   const githubToken = readInput('github-token')
   maskSecret(githubToken)
+  const currentToken = readInput('current-token')
+  maskSecret(currentToken)
 
   const operation = parseOperation(readInput('operation'))
+  if (operation !== 'create-token') refuseRenewalInputs(readInput, operation)
   if (apiToken === '') {
     throw new InputError('api-token', "Input 'api-token' is required: pass a Turso Platform API token, or set the TURSO_API_TOKEN environment variable (create one with `turso auth api-tokens mint <name>`)")
   }
@@ -127,7 +143,46 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   }
   const mint = mintReplacement ? readMintOptions(readInput) : null
   if (operation === 'rotate') return { operation, connection, dryRun, target, mint, delivery }
-  return { operation, connection, dryRun, target, mint: mint as MintOptions, delivery }
+  return { operation, connection, dryRun, target, mint: mint as MintOptions, delivery, ...readRenewal(readInput, currentToken, mint as MintOptions) }
+}
+
+/**
+ * renew-within and current-token. An empty current-token is a first run (`${{ secrets.NAME }}` of a
+ * secret that does not exist yet), so it cannot be refused; a current-token without renew-within
+ * would be ignored and a token minted on every run, so that is refused instead.
+ */
+function readRenewal(readInput: ReadInput, currentToken: string, mint: MintOptions): { renewal?: Renewal } {
+  const window = readInput('renew-within')
+  if (window === '') {
+    if (currentToken === '') return {}
+    throw new InputError(
+      'current-token',
+      "Input 'current-token' is used only with 'renew-within': add renew-within (for example 7d) to mint only when the current token expires within it, or remove current-token to mint a new token on every run"
+    )
+  }
+  const windowNs = parseRenewWithin(window)
+  if (mint.expiration === 'never') {
+    throw new InputError(
+      'renew-within',
+      "Input 'renew-within' needs an 'expiration' other than never: renewal replaces expiring tokens, so set expiration (for example 30d) longer than renew-within"
+    )
+  }
+  if (windowNs >= parseGoDuration(mint.expiration)) {
+    throw new InputError(
+      'renew-within',
+      `Input 'renew-within' (${window}) must be shorter than 'expiration' (${mint.expiration}): otherwise every new token would be due for renewal the moment it is minted. For example expiration: 30d with renew-within: 7d`
+    )
+  }
+  return { renewal: { currentToken, window, windowMs: Number(windowNs / 1_000_000n) } }
+}
+
+/** Renewal belongs to create-token; elsewhere it would silently not happen. */
+function refuseRenewalInputs(readInput: ReadInput, operation: string): void {
+  for (const input of ['renew-within', 'current-token']) {
+    if (readInput(input) !== '') {
+      throw new InputError(input, `Input '${input}' applies only to operation 'create-token' (renewal before expiry), not to '${operation}': remove it, or use operation: create-token`)
+    }
+  }
 }
 
 function readRevokeTarget(readInput: ReadInput, warn: (message: string) => void): RevokeTarget {
@@ -219,14 +274,41 @@ function readDelivery(
   const verifyTimeoutMs = parseVerifyTimeoutSeconds(readInput('verify-timeout') || '60') * 1000
   const exportEnv = readBoolean(readInput, 'export-env', false)
   const secretName = readInput('secret-name')
+  const targetList = readInput('secret-targets')
   if (secretName === '') {
+    if (targetList !== '') {
+      throw new InputError('secret-targets', "Input 'secret-targets' needs 'secret-name': the name of the secret to write at each destination it lists")
+    }
     warnSecretInputsWithoutName(readInput, warn)
     return { verify, verifyTimeoutMs, exportEnv }
   }
   if (githubToken === '') {
     throw new InputError('github-token', "Input 'github-token' is required with 'secret-name': a token allowed to write secrets (see the README's table of permissions per destination: a fine-grained PAT or a GitHub App token); the default GITHUB_TOKEN cannot write secrets")
   }
-  return { verify, verifyTimeoutMs, exportEnv, secret: { ...readSecretTarget(readInput, env, secretName), githubToken } }
+  const targets = targetList === '' ? [readSecretTarget(readInput, env, secretName)] : readSecretTargetList(readInput, secretName, targetList)
+  return { verify, verifyTimeoutMs, exportEnv, secret: { secretName, githubToken, targets } }
+}
+
+const SINGLE_DESTINATION_INPUTS = ['secret-repository', 'secret-environment', 'secret-organization', 'secret-type']
+
+/** secret-targets: each line checked like the single-destination inputs, which it replaces. */
+function readSecretTargetList(readInput: ReadInput, secretName: string, text: string): SecretTarget[] {
+  for (const input of SINGLE_DESTINATION_INPUTS) {
+    const value = readInput(input)
+    if (value !== '' && value !== SECRET_DEFAULTS[input]) {
+      throw new InputError(
+        input,
+        `Inputs 'secret-targets' and '${input}' are both set: secret-targets lists every destination (a dependabot line for a Dependabot secret), so remove ${input} and add its destination as a line of secret-targets`
+      )
+    }
+  }
+  return asInputError(() =>
+    parseSecretTargets(text, {
+      secretName,
+      visibility: readInput('secret-visibility') === '' ? undefined : parseSecretVisibility(readInput('secret-visibility')),
+      selectedRepositories: splitList(readInput('secret-repositories'))
+    })
+  )
 }
 
 /**
@@ -234,15 +316,12 @@ function readDelivery(
  * store applies the same ones); its errors are reported here as the input they concern.
  */
 function readSecretTarget(readInput: ReadInput, env: NodeJS.ProcessEnv, secretName: string): SecretTarget {
-  try {
+  return asInputError(() => {
     const type = parseSecretType(readInput('secret-type') || 'actions')
     const organization = readInput('secret-organization').trim() || undefined
     const visibilityText = readInput('secret-visibility')
     const visibility = visibilityText === '' ? undefined : parseSecretVisibility(visibilityText)
-    const selectedRepositories = readInput('secret-repositories')
-      .split(/[\n,]/u)
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '')
+    const selectedRepositories = splitList(readInput('secret-repositories'))
     const explicitRepository = readInput('secret-repository') || undefined
     // GITHUB_REPOSITORY is the default home of repository secrets only; an organization secret
     // has none, and an explicit secret-repository next to secret-organization is refused below.
@@ -252,12 +331,27 @@ function readSecretTarget(readInput: ReadInput, env: NodeJS.ProcessEnv, secretNa
     const secret: SecretTarget = { secretName, type, repository, environment, organization, visibility, selectedRepositories }
     resolveSecretScope(secret)
     return secret
+  })
+}
+
+/** The secret rules' errors (src/github/secret-target.ts) reported as the input they concern. */
+function asInputError<T>(read: () => T): T {
+  try {
+    return read()
   } catch (error) {
     if (!(error instanceof GitHubSecretError) || error.input === undefined) throw error
     // Messages about combinations already name their inputs; the naming rules' say only what is wrong.
     const message = /^Inputs? '/u.test(error.message) ? error.message : `Input '${error.input}': ${error.message}`
     throw new InputError(error.input, message)
   }
+}
+
+/** A newline- or comma-separated list, blanks dropped. */
+function splitList(text: string): string[] {
+  return text
+    .split(/[\n,]/u)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
 }
 
 const SECRET_DEFAULTS: Readonly<Record<string, string>> = { 'secret-visibility': 'private', 'secret-type': 'actions' }

@@ -65,7 +65,7 @@ async function closeQuietly(http: HttpClient | undefined): Promise<void> {
 async function runOperation(config: Config, context: OperationContext): Promise<void> {
   switch (config.operation) {
     case 'create-token':
-      return createToken(context, config.target, config.mint, config.delivery)
+      return createToken(context, config.target, config.mint, config.delivery, config.renewal)
     case 'rotate':
       return rotate(context, config.target, config.mint, config.delivery)
     case 'revoke':

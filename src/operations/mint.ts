@@ -1,5 +1,5 @@
 import type { PreparedSecret } from '../github/secret-store.js'
-import { describeSecretLocation } from '../github/secret-target.js'
+import { describeSecretTargets } from '../github/secret-targets.js'
 import type { Delivery, SecretDestination } from '../inputs.js'
 import type { DatabaseInfo } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
@@ -172,7 +172,7 @@ function unverifiedMessage(target: TokenTarget, delivery: Delivery, rotation: Ro
 /** "set as the token output, stored in secret X (...) and exported as TURSO_AUTH_TOKEN". */
 function describeDelivery(delivery: Delivery): string {
   const parts = ['set as the token output']
-  if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretLocation(delivery.secret)}`)
+  if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretTargets(delivery.secret.targets)}`)
   if (delivery.exportEnv) parts.push('exported as TURSO_AUTH_TOKEN')
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
 }
@@ -204,15 +204,25 @@ export async function firstDatabaseOfGroup(context: OperationContext, organizati
   return databases[0].hostname
 }
 
-/** Reads the secret's public key now, so a github-token that cannot write secrets fails before any token exists. */
+/**
+ * Reads every destination's public key now, so a github-token that cannot write one of them fails
+ * before any token exists; `store` then writes them all, logging and reporting each one.
+ */
 export async function prepareSecretStore(context: OperationContext, secret: SecretDestination): Promise<PreparedSecret> {
   const { prepareSecret } = await import('../github/secret-store.js')
-  const { githubToken, ...target } = secret
-  return prepareSecret(target, {
-    githubToken,
-    retries: context.connection.retries,
-    timeoutMs: context.connection.timeoutMs,
-    log: (message) => context.info(message)
+  const { prepareFanOut } = await import('../github/secret-fanout.js')
+  const { githubToken, secretName, targets } = secret
+  const options = { githubToken, retries: context.connection.retries, timeoutMs: context.connection.timeoutMs, log: (message: string) => context.info(message) }
+  return prepareFanOut(secretName, targets, {
+    prepare: (target) => prepareSecret(target, options),
+    onOutcome: ({ location, failure }) => {
+      if (failure !== undefined) {
+        context.report.facts.push(['Not stored as secret', `\`${secretName}\` in ${location}: ${failure}`])
+        return
+      }
+      context.info(`Stored the token in secret ${secretName} in ${location}`)
+      context.report.facts.push(['Stored as secret', `\`${secretName}\` in ${location}`])
+    }
   })
 }
 
@@ -224,12 +234,9 @@ async function storeAsSecret(
 ): Promise<void> {
   const store = prepared ?? (await prepareSecretStore(context, secret))
   await store.store(jwt)
-  const where = describeSecretLocation(secret)
-  context.info(`Stored the token in secret ${secret.secretName} in ${where}`)
-  context.report.facts.push(['Stored as secret', `\`${secret.secretName}\` in ${where}`])
 }
 
-function exportToJob(context: OperationContext, jwt: string, databaseUrl: string): void {
+export function exportToJob(context: OperationContext, jwt: string, databaseUrl: string): void {
   context.exportVariable('TURSO_AUTH_TOKEN', jwt)
   const names = ['TURSO_AUTH_TOKEN']
   if (databaseUrl !== '') {

@@ -169,7 +169,7 @@ export function parseExpiration(value: string): Expiration {
 }
 
 /** Mistakes worth a specific message before the grammar is applied. */
-function throwIfObviouslyWrong(text: string, value: string): void {
+function throwIfObviouslyWrong(text: string, value: string, fail: (value: string, reason: string) => InputError = failExpiration): void {
   const lower = text.toLowerCase()
   if (lower === 'never') throw fail(value, "write 'never' in lowercase")
   if (lower === 'none' || lower === 'default') {
@@ -183,6 +183,29 @@ function throwIfObviouslyWrong(text: string, value: string): void {
   }
 }
 
-function fail(value: string, reason: string): InputError {
+function failExpiration(value: string, reason: string): InputError {
   return invalidInput(INPUT, ACCEPTED, value, reason)
+}
+
+const RENEW_WITHIN = 'renew-within'
+const RENEW_WITHIN_ACCEPTED = 'a duration such as 7d, 36h or 1w (the grammar of expiration, without never)'
+
+/**
+ * The `renew-within` input, in nanoseconds: the `expiration` grammar and limits, since the two are
+ * compared, but a window has no `never`, and a zero window would never renew a token ahead of time.
+ */
+export function parseRenewWithin(value: string): bigint {
+  const text = value.trim()
+  const fail = (reason: string): InputError => invalidInput(RENEW_WITHIN, RENEW_WITHIN_ACCEPTED, value, reason)
+  if (text.toLowerCase() === 'never') throw fail("'never' is not a window: give how long before its expiry the current token is replaced")
+  throwIfObviouslyWrong(text, value, (_value, reason) => fail(reason))
+  let nanoseconds: bigint
+  try {
+    nanoseconds = parseGoDuration(text)
+  } catch (error) {
+    if (error instanceof DurationSyntaxError) throw fail(error.message)
+    throw error
+  }
+  if (nanoseconds < MINIMUM_NANOSECONDS) throw fail('shorter than 1s: token expiry has one-second resolution')
+  return nanoseconds
 }
