@@ -17,6 +17,8 @@ export interface HttpClientOptions {
   baseDelayMs?: number
   /** Cap for one wait, including a server's Retry-After; default MAX_RETRY_WAIT_MS (30 s). */
   maxDelayMs?: number
+  /** Floor for a wait a server asks for (Retry-After: 0); default MIN_RETRY_WAIT_MS. Tests shorten it. */
+  minDelayMs?: number
   random?: () => number
 }
 
@@ -104,6 +106,7 @@ export class HttpClient {
       retries: req.retries ?? this.options.retries,
       baseDelayMs: this.options.baseDelayMs ?? 1000,
       maxDelayMs: this.options.maxDelayMs ?? MAX_RETRY_WAIT_MS,
+      minDelayMs: this.options.minDelayMs,
       random: this.options.random,
       onRetry: (event) => {
         failedAttempts++

@@ -208,8 +208,7 @@ export async function prepareSecretStore(context: OperationContext, secret: Secr
   const { githubToken, ...target } = secret
   return prepareSecret(target, {
     githubToken,
-    retries: context.connection.retries,
-    timeoutMs: context.connection.timeoutMs,
+    http: context.http,
     log: (message) => context.info(message)
   })
 }
