@@ -75,7 +75,7 @@ describe('retryable answers are retried up to `retries` times, each attempt logg
 describe('answers that another attempt cannot change are never retried', () => {
   it.each([400, 401, 402, 403, 404, 409, 422])('HTTP %d: exactly one request, no attempt lines, one ::error::', async (status) => {
     // Retry-After does not make these worth another attempt; a 403 with it is a rate limit, so that one goes without.
-    const headers = status === 403 ? {} : { 'retry-after': '0' }
+    const headers: Record<string, string> = status === 403 ? {} : { 'retry-after': '0' }
     emulator.addFault({ method: 'POST', path: MINT_PATH, status, body: JSON.stringify({ error: `emulated ${status}` }), headers, times: 5 })
     const run = await runAction(inputs({ retries: '3' }))
     expect(run.exitCode).toBe(1)

@@ -15,6 +15,8 @@ export interface TransportSettings {
   retryBaseDelayMs?: number
   /** Smallest wait a Retry-After can ask for; default 1 ms, so retries in tests cost nothing. */
   minDelayMs?: number
+  /** Cap for one wait; default the client's own (30 s). */
+  maxDelayMs?: number
 }
 
 export type StoreOptionOverrides = Partial<SecretStoreOptions> & TransportSettings
@@ -29,10 +31,10 @@ export function useSecretStoreOptions(
   })
   return (overrides = {}) => {
     const merged = { ...defaults(), ...overrides }
-    const { retries = 0, timeoutMs = 2000, retryBaseDelayMs, minDelayMs = 1, http, ...store } = merged
+    const { retries = 0, timeoutMs = 2000, retryBaseDelayMs, minDelayMs = 1, maxDelayMs, http, ...store } = merged
     // An explicit `retryBaseDelayMs: undefined` asks for the client's own default.
     const baseDelayMs = 'retryBaseDelayMs' in merged ? retryBaseDelayMs : 1
-    const client = http ?? new HttpClient({ timeoutMs, retries, baseDelayMs, minDelayMs, userAgent: USER_AGENT, log: (line) => store.log(line) })
+    const client = http ?? new HttpClient({ timeoutMs, retries, baseDelayMs, minDelayMs, maxDelayMs, userAgent: USER_AGENT, log: (line) => store.log(line) })
     if (http === undefined) clients.push(client)
     return { ...store, http: client }
   }
