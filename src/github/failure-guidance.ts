@@ -22,10 +22,7 @@ export interface ExplainedFailure {
 export function explainFailure(error: unknown, scope: SecretScope, lookedUp?: string, now = Date.now()): ExplainedFailure {
   if (error instanceof NetworkError) {
     // The message names the request and the cause ("timed out", "connection refused", the proxy's refusal).
-    const check = /timed out/u.test(error.reason)
-      ? 'GitHub did not answer within the timeout input'
-      : 'GitHub could not be reached'
-    return { message: `${serverText(redact(error.message))}. ${check}: check that the GitHub API is reachable from the runner (through the proxy, if HTTPS_PROXY or HTTP_PROXY is set).` }
+    return { message: `${serverText(redact(error.message))}. ${networkGuidance(error.reason)}` }
   }
   if (!(error instanceof GitHubAnswerError)) {
     // A 2xx that is not GitHub's answer (no key_id, not JSON): our own words, printed by the rule all the same.
@@ -46,6 +43,15 @@ export function explainFailure(error: unknown, scope: SecretScope, lookedUp?: st
   if (isRateLimited(status, error.headers)) return { status, message: `${said}. ${rateLimitGuidance(error, attempts, now)}` }
   const guidance = lookedUp === undefined ? guidanceFor(status, scope, attempts) : lookupGuidanceFor(status, lookedUp, attempts)
   return { status, message: `${said}. ${guidance}`.trimEnd() }
+}
+
+const REACHABLE = 'check that the GitHub API is reachable from the runner (through the proxy, if HTTPS_PROXY or HTTP_PROXY is set).'
+
+function networkGuidance(reason: string): string {
+  if (reason.includes('timed out')) return `GitHub did not answer within the timeout input: ${REACHABLE}`
+  // The client stops reading at MAX_RESPONSE_BYTES: whatever sent that much is not GitHub's secrets API.
+  if (reason.includes('larger than')) return 'No answer of the GitHub secrets API is that large: check that GITHUB_API_URL points at the GitHub API, and what a proxy in between returns.'
+  return `GitHub could not be reached: ${REACHABLE}`
 }
 
 /** A rate limit is not a permission problem: say so, and when it lifts. */
