@@ -1,6 +1,6 @@
 /**
  * Turns a failed GitHub call into a message that says what GitHub answered
- * and what the user should do next (token, permissions, names, retry later).
+ * and what the user should do next (token, permissions, names, a rate limit's end).
  */
 import { NetworkError } from '../http/http-client.js'
 import { isRateLimited, rateLimitWaitMs } from '../http/retry-policy.js'
