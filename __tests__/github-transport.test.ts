@@ -164,7 +164,9 @@ describe('a proxy in front of GitHub', () => {
     ['HTTPS_PROXY', 'proxy.example:3128', 'HTTPS_PROXY is not a URL: "proxy.example:3128"'],
     ['HTTP_PROXY', 'localhost:3128', 'HTTP_PROXY is not a URL: "localhost:3128"'],
     ['https_proxy', 'not a proxy', 'https_proxy is not a URL: "not a proxy"'],
-    ['HTTP_PROXY', 'ci:hunter2secret@proxy.example:3128', 'HTTP_PROXY is not a URL: "***@proxy.example:3128"']
+    ['HTTP_PROXY', 'ci:hunter2secret@proxy.example:3128', 'HTTP_PROXY is not a URL: "***@proxy.example:3128"'],
+    ['HTTP_PROXY', 'ci:hunter2@secret@proxy.example:3128', 'HTTP_PROXY is not a URL: "***@proxy.example:3128"'],
+    ['HTTPS_PROXY', 'ftp://ci:hunter2secret@proxy.example', 'HTTPS_PROXY is not a URL: "ftp://***@proxy.example"']
   ])('%s=%j without a scheme is refused naming the variable, before any request', async (variable, value, says) => {
     const run = await runAction(actionInputs(), { GITHUB_API_URL: github.url, [variable]: value })
     expect(run.exitCode).toBe(1)
@@ -349,5 +351,64 @@ describe('secret-environment "." and ".."', () => {
     expect(errorLines(run.stdout)).toEqual([expect.stringContaining(`Invalid secret-environment "${environment}": "." and ".." are not environment names`)])
     expect(github.requests).toEqual([])
     expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('GitHub requests and answers, as github-api.ts makes and reads them', () => {
+  it('GET without a body or content-type; PUT with JSON and its content-type; both with the token, the API version and GitHub’s media type', async () => {
+    await storeSecret(VALUE, TARGET, options())
+    const [get, put] = github.requests
+    expect(get.headers['content-type']).toBeUndefined()
+    expect(get.body).toBeUndefined()
+    expect(put.headers['content-type']).toBe('application/json')
+    expect(Object.keys(put.body as object).sort()).toEqual(['encrypted_value', 'key_id'])
+    for (const request of [get, put]) {
+      expect(request.headers.authorization).toBe(`Bearer ${github.token}`)
+      expect(request.headers.accept).toBe('application/vnd.github+json')
+      expect(request.headers['x-github-api-version']).toBe('2022-11-28')
+    }
+  })
+
+  it('an empty 201 still counts as created', async () => {
+    const key = { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } }
+    github.failNext(key, { status: 201 })
+    await storeSecret(VALUE, TARGET, options())
+    expect(logs).toEqual(['GitHub secret TURSO_AUTH_TOKEN created in repository octo-org/app.'])
+  })
+
+  it.each<[string, unknown, string]>([
+    ['GitHub’s message', { message: 'Must have admin rights', documentation_url: 'https://docs.github.com' }, 'Must have admin rights (HTTP 418)'],
+    ['an empty message: the body as it came', { message: '' }, '{"message":""} (HTTP 418)'],
+    ['a message that is not text: the body', { message: 42 }, '{"message":42} (HTTP 418)'],
+    ['JSON that is no object: the body', 'teapot', '"teapot" (HTTP 418)'],
+    ['JSON null: the body', null, 'null (HTTP 418)'],
+    ['no body at all', undefined, '(no message) (HTTP 418)']
+  ])('an error answer with %s', async (_label, body, says) => {
+    github.failNext({ status: 418, body })
+    await expect(storeSecret(VALUE, TARGET, options())).rejects.toThrow(`reading its public key failed: ${says}`)
+  })
+
+  describe('answers that are not JSON', () => {
+    let plain: RawServer
+    beforeAll(async () => {
+      plain = await startRawServer((socket, request) => {
+        const status = request.includes('/public-key') && request.startsWith('GET /repos/octo-org/api/') ? '200 OK' : '502 Bad Gateway'
+        const body = status === '200 OK' ? 'hello, not json' : 'upstream broke'
+        socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n${body}`)
+      })
+    })
+    afterAll(async () => {
+      await plain.close()
+    })
+
+    it('a 200 that is not JSON is refused in our words', async () => {
+      await expect(storeSecret(VALUE, { ...TARGET, repository: 'octo-org/api' }, options({ apiUrl: plain.url }))).rejects.toThrow(
+        'reading its public key failed: GitHub answered HTTP 200 with a body that is not JSON'
+      )
+    })
+
+    it('an error whose body is not JSON shows that body', async () => {
+      await expect(storeSecret(VALUE, TARGET, options({ apiUrl: plain.url, retries: 0 }))).rejects.toThrow('reading its public key failed: upstream broke (HTTP 502)')
+    })
   })
 })

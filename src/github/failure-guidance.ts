@@ -32,7 +32,8 @@ export function explainFailure(error: unknown, scope: SecretScope, lookedUp?: st
   const attempts = error.attempts === 1 ? '1 attempt' : `${error.attempts} attempts`
   // GitHub's own words are server text: known secrets starred out after JSON decoding, before the cut.
   const said = `${serverText(redact(error.gitHubMessage))} (HTTP ${status})`
-  if (status >= 300 && status < 400) {
+  // Only answers of 300 and above get here (github-api.ts).
+  if (status < 400) {
     const location = error.headers.location
     const where = typeof location === 'string' ? serverText(redact(location), 200) : 'another URL'
     return {
@@ -60,7 +61,7 @@ function rateLimitGuidance(error: GitHubAnswerError, attempts: string, now: numb
   const lifts =
     waitMs === undefined
       ? 'GitHub did not say when it lifts (usually within the hour)'
-      : `it lifts at ${new Date(now + waitMs).toISOString().replace(/\.\d{3}Z$/u, 'Z')} (in ${describeWait(waitMs)})`
+      : `it lifts at ${new Date(now + waitMs).toISOString().slice(0, 19)}Z (in ${describeWait(waitMs)})`
   return (
     `GitHub is rate limiting the github-token (still limited after ${attempts}); ${lifts}. ` +
     "This is not a missing permission: the token's permissions need no change."

@@ -54,17 +54,17 @@ export class GitHubApi {
       accept: 'application/vnd.github+json',
       'x-github-api-version': API_VERSION
     }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const response = await this.http.send({
-      method,
-      url: new URL(`${this.baseUrl}${path}`),
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
-    if (response.status < 200 || response.status >= 300) {
+    const url = new URL(`${this.baseUrl}${path}`)
+    const response = await this.http.send(
+      body === undefined
+        ? { method, url, headers }
+        : { method, url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
+    )
+    // undici hands over no 1xx as a final answer: anything below 300 is a success.
+    if (response.status >= 300) {
       throw new GitHubAnswerError(response.status, response.headers, messageOf(response.text), response.attempts)
     }
-    if (response.text.trim() === '') return { status: response.status, data: undefined }
+    if (response.text === '') return { status: response.status, data: undefined }
     try {
       return { status: response.status, data: JSON.parse(response.text) as unknown }
     } catch {
@@ -81,11 +81,10 @@ export function apiPath(parts: TemplateStringsArray, ...values: string[]): strin
 /** GitHub's error bodies are `{"message": "...", "documentation_url": "..."}`; anything else is shown as it came. */
 function messageOf(text: string): string {
   try {
-    const parsed: unknown = JSON.parse(text)
-    const message = typeof parsed === 'object' && parsed !== null ? (parsed as { message?: unknown }).message : undefined
+    const message: unknown = (JSON.parse(text) as { message?: unknown } | null)?.message
     if (typeof message === 'string' && message !== '') return message
   } catch {
     // not JSON: the text itself
   }
-  return text.trim() === '' ? '(no message)' : text
+  return text === '' ? '(no message)' : text
 }

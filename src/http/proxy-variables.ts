@@ -25,14 +25,10 @@ export function checkProxyVariables(env: NodeJS.ProcessEnv): void {
 }
 
 function isProxyUrl(value: string): boolean {
-  try {
-    return PROXY_PROTOCOLS.includes(new URL(value).protocol)
-  } catch {
-    return false
-  }
+  return URL.canParse(value) && PROXY_PROTOCOLS.includes(new URL(value).protocol)
 }
 
-/** A proxy password must not reach the log, even from a malformed value. */
+/** A proxy password must not reach the log, even from a malformed value: all up to the last `@` of the authority goes. */
 function withoutCredentials(value: string): string {
-  return value.replace(/^((?:[^:/@]*:)?\/\/)?[^/@]*@/u, '$1***@')
+  return value.replace(/[^/]*@/u, '***@')
 }
