@@ -41,7 +41,20 @@ let huge: RawServer
 beforeAll(async () => {
   probeDir = mkdtempSync(join(tmpdir(), 'rss-probe-'))
   probe = join(probeDir, 'probe.mjs')
-  writeFileSync(probe, 'process.on("exit", () => process.stderr.write(`maxRSS:${process.resourceUsage().maxRSS}\\n`))\n')
+  // VmHWM is the peak of this program image alone; getrusage's maxRSS on Linux also counts the
+  // parent's (the jest worker's) memory at the fork, which made the figure depend on the suite.
+  writeFileSync(
+    probe,
+    [
+      'import { readFileSync } from "node:fs"',
+      'process.on("exit", () => {',
+      '  let kib = process.resourceUsage().maxRSS',
+      '  try { kib = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? kib) } catch {}',
+      '  process.stderr.write(`maxRSS:${kib}\\n`)',
+      '})',
+      ''
+    ].join('\n')
+  )
   // 100 MB in chunks (no content-length to refuse up front), written only as fast as it is read.
   huge = await startRawServer((socket) => {
     socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n')
