@@ -89,6 +89,21 @@ describe('refusals and outages', () => {
     expect(missing).toMatch(/^GitHub says no \(HTTP 404\)\. GitHub answers 404 for repositories the token cannot see, so check both the name octo-org\/app and the token permissions\. The github-token lacks/)
   })
 
+  it.each<[SecretScope, number, string]>([
+    [{ kind: 'repository', type: 'dependabot', owner: 'octo-org', repo: 'app' }, 403, 'The github-token lacks permission to write Dependabot secrets: a fine-grained token needs "Dependabot secrets: Read and write" on octo-org/app (a GitHub App: permission-dependabot-secrets: write), a classic token needs the `repo` scope. The default GITHUB_TOKEN cannot write secrets.'],
+    [{ kind: 'environment', type: 'actions', owner: 'octo-org', repo: 'app', environment: 'prod' }, 403, 'The github-token lacks permission to write environment secrets: a fine-grained token needs "Secrets: Read and write" and "Environments: Read and write" on octo-org/app (a GitHub App: permission-secrets: write and permission-environments: write), a classic token needs the `repo` scope. The default GITHUB_TOKEN cannot write secrets.'],
+    [actionsOrganization, 404, 'GitHub answers 404 for organizations and secrets the token may not manage, so check both the name octo-org and the token permissions. The github-token lacks permission to write Actions secrets of organization octo-org: writing organization secrets needs an organization admin\'s token (a fine-grained token owned by octo-org with the organization permission "Secrets: Read and write", or a classic token with the `admin:org` scope)'],
+    [dependabotOrganization, 403, 'with the organization permission "Organization dependabot secrets: Read and write", or a classic token']
+  ])('each destination names its own permissions (%#)', (scope, status, says) => {
+    expect(explainFailure(answer(status), scope).message).toContain(says)
+  })
+
+  it('a lookup refusal says the token must be able to read the repository', () => {
+    expect(explainFailure(answer(404), repository, 'octo-org/api').message).toContain(
+      'GitHub answers 404 for repositories the token cannot see, so the github-token must also be able to read it (a fine-grained token: "Metadata: Read-only" on it).'
+    )
+  })
+
   it.each([403, 404])('a secret-repositories lookup refused with %d names the repository', (status) => {
     expect(explainFailure(answer(status), repository, 'octo-org/api').message).toMatch(
       new RegExp(`^GitHub says no \\(HTTP ${status}\\)\\. Check that octo-org/api \\(listed in secret-repositories\\) exists under that name`)

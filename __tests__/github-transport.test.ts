@@ -369,6 +369,11 @@ describe('GitHub requests and answers, as github-api.ts makes and reads them', (
     }
   })
 
+  it('a 300 is an answer to refuse, not a success: redirects are not followed', async () => {
+    github.failNext({ status: 300, body: { message: 'Multiple Choices' }, headers: { location: `${github.url}/elsewhere` } })
+    await expect(storeSecret(VALUE, TARGET, options())).rejects.toThrow('reading its public key failed: GitHub redirected the request (HTTP 300)')
+  })
+
   it('an empty 201 still counts as created', async () => {
     const key = { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } }
     github.failNext(key, { status: 201 })
