@@ -71,7 +71,7 @@ describe('through HTTP_PROXY', () => {
     const run = await runAction(inputs({ retries: '0' }), { HTTP_PROXY: proxy.url.replace('//', `//ci-user:${password}@`) })
     expect(run.exitCode).toBe(1)
     expect(proxy.requests[0].headers['proxy-authorization']).toBe(`Basic ${Buffer.from(`ci-user:${password}`).toString('base64')}`)
-    expect(errorLines(run.stdout)).toEqual([expect.stringContaining('Proxy response (407)')])
+    expect(errorLines(run.stdout)).toEqual([expect.stringContaining('the proxy refused authentication (HTTP 407)')])
     expect(errorLines(run.stdout)[0]).toContain('HTTPS_PROXY / NO_PROXY')
     expect(emulator.requests).toEqual([])
     expectNoLeaks(run, [emulator.apiToken, password, Buffer.from(`ci-user:${password}`).toString('base64')])
@@ -104,7 +104,7 @@ describe('through HTTPS_PROXY', () => {
     ])
     expect(JSON.stringify(proxy.requests.map((request) => request.headers))).not.toContain(emulator.apiToken)
     expect(errorLines(run.stdout)).toEqual([
-      expect.stringMatching(/^::error::Could not create a token for database 'app-db' in organization 'acme': POST https:\/\/api\.turso\.tech\/\S+ failed after 1 attempt: Proxy response \(502\) !== 200 when HTTP Tunneling\. Check that api-url/)
+      expect.stringMatching(/^::error::Could not create a token for database 'app-db' in organization 'acme': POST https:\/\/api\.turso\.tech\/\S+ failed after 1 attempt: the proxy refused to open a tunnel \(HTTP 502 to CONNECT\)\. Check that api-url/)
     ])
     expectNoLeaks(run, [emulator.apiToken])
   })

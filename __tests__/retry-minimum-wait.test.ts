@@ -1,13 +1,13 @@
 /**
  * Issue 18, item 11: `Retry-After: 0` (or a date already past) on a database 503 made verify ask
  * again at once: 1,451 requests in a 3 s verify-timeout. Every retry now waits at least
- * MIN_RETRY_DELAY_MS (250 ms); the HTTP client caps a Retry-After wait at maxDelayMs (30 s by
+ * MIN_RETRY_WAIT_MS (250 ms); the HTTP client caps a Retry-After wait at maxDelayMs (30 s by
  * default); the readiness loop waits at least its own backoff (Retry-After may only lengthen it)
  * and never past verify-timeout.
  */
 import { describe, expect, it } from '@jest/globals'
 import { HttpClient } from '../src/http/http-client.js'
-import { MIN_RETRY_DELAY_MS, retryAfterWaitMs, undiciRetryDecision, type RetryEvent } from '../src/http/retry-policy.js'
+import { MIN_RETRY_WAIT_MS, retryAfterWaitMs, undiciRetryDecision, type RetryEvent } from '../src/http/retry-policy.js'
 import { USER_AGENT } from '../src/version.js'
 import { verifyWhenReady } from '../src/verify/readiness.js'
 import { useClockedEmulator } from './support/emulator.js'
@@ -19,7 +19,7 @@ const { emulator } = useClockedEmulator(clock, (line) => log.push(line))
 
 describe('the wait a Retry-After earns', () => {
   it('is the minimum for 0, a fraction under it, or a past date; as asked above it; capped at maxDelayMs', () => {
-    expect(MIN_RETRY_DELAY_MS).toBe(250)
+    expect(MIN_RETRY_WAIT_MS).toBe(250)
     expect(retryAfterWaitMs(0, 30_000)).toBe(250)
     expect(retryAfterWaitMs(100, 30_000)).toBe(250)
     expect(retryAfterWaitMs(250, 30_000)).toBe(250)
@@ -45,7 +45,7 @@ describe('the HTTP client and `Retry-After: 0`', () => {
       const started = performance.now()
       const response = await http.send({ method: 'GET', url: new URL(`${emulator.url}/v1/organizations/acme/databases/app-db`), headers: { authorization: `Bearer ${emulator.apiToken}` } })
       expect(response.status).toBe(200)
-      expect(performance.now() - started).toBeGreaterThanOrEqual(2 * MIN_RETRY_DELAY_MS - 20)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(2 * MIN_RETRY_WAIT_MS - 20)
       expect(lines).toEqual([
         'Attempt 1 of 3: GET /v1/organizations/acme/databases/app-db failed (HTTP 503); retrying in 0.3 s',
         'Attempt 2 of 3: GET /v1/organizations/acme/databases/app-db failed (HTTP 503); retrying in 0.3 s'

@@ -223,7 +223,7 @@ describe('rotate when the secret write fails after the key was read', () => {
     // The key is read (before the rotation); the PUT after it is refused.
     github.failNext(
       { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } },
-      { status: 422, body: { message: 'Validation Failed' } }
+      { status: 403, body: { message: 'Resource not accessible by personal access token' } }
     )
     const run = await runAction(
       rotateInputs({ 'secret-name': 'TURSO_AUTH_TOKEN', 'github-token': github.token, 'secret-repository': 'octo-org/app' }),

@@ -69,6 +69,10 @@ describe('secret names', () => {
 })
 
 describe('environment names', () => {
+  it.each(['...', '.prod', 'prod.', '. .'])('%j holds dots but is a name, not a path step: accepted', (environment) => {
+    expect(resolveSecretScope({ repository: 'octo-org/app', environment, secretName: 'TOKEN' })).toMatchObject({ kind: 'environment', environment })
+  })
+
   it('up to 255 characters, kept as given', () => {
     const environment = 'e'.repeat(255)
     expect(resolveSecretScope({ repository: 'octo-org/app', environment, secretName: 'TOKEN' })).toEqual({ kind: 'environment', type: 'actions', owner: 'octo-org', repo: 'app', environment })
@@ -77,7 +81,9 @@ describe('environment names', () => {
   it.each([
     ['256 characters', 'e'.repeat(256), 'longer than 255 characters'],
     ['only blanks', '  ', 'give the name of an existing environment'],
-    ['a line break', 'prod\n::warning::x', 'Invalid secret-environment "prod\\n: :warning: :x"']
+    ['a line break', 'prod\n::warning::x', 'Invalid secret-environment "prod\\n: :warning: :x"'],
+    ['a dot (the repository itself in a URL)', '.', 'Invalid secret-environment ".": "." and ".." are not environment names'],
+    ['two dots (the path step up)', '..', 'Invalid secret-environment "..": "." and ".." are not environment names']
   ])('%s: refused naming secret-environment', (_label, environment, says) => {
     const error = refusal({ repository: 'octo-org/app', environment, secretName: 'TOKEN' })
     expect(error.input).toBe('secret-environment')

@@ -3,10 +3,10 @@ import {
   prepareSecret,
   storeSecret,
   GitHubSecretError,
-  type SecretStoreOptions,
   type SecretTarget
 } from '../src/github/secret-store.js'
 import { startFakeGitHub, type FakeGitHub, type SecretScopeName } from './support/fake-github.js'
+import { useSecretStoreOptions } from './support/github-transport.js'
 
 /**
  * The five places GitHub keeps secrets, through prepareSecret/store against the fake GitHub:
@@ -39,17 +39,7 @@ beforeEach(() => {
   logs = []
 })
 
-function options(overrides: Partial<SecretStoreOptions> = {}): SecretStoreOptions {
-  return {
-    githubToken: github.token,
-    apiUrl: github.url,
-    retries: 1,
-    timeoutMs: 2000,
-    retryBaseDelayMs: 1,
-    log: (message) => logs.push(message),
-    ...overrides
-  }
-}
+const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, retries: 1, log: (message) => logs.push(message) }))
 
 const calls = (): string[] => github.requests.map((request) => `${request.method} ${request.path}`)
 

@@ -1,15 +1,14 @@
 /** The secret store split in two: prepareSecret (read the public key) before a rotation, store (seal and PUT) after it. */
 import { describe, expect, it } from '@jest/globals'
-import { GitHubSecretError, prepareSecret, type SecretStoreOptions } from '../src/github/secret-store.js'
+import { GitHubSecretError, prepareSecret } from '../src/github/secret-store.js'
 import { useFakeGitHub } from './support/fake-github.js'
+import { useSecretStoreOptions } from './support/github-transport.js'
 
 const github = useFakeGitHub()
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
 const target = { repository: 'octo-org/app', secretName: 'TURSO_TOKEN' }
 
-function options(overrides: Partial<SecretStoreOptions> = {}): SecretStoreOptions {
-  return { githubToken: github.token, apiUrl: github.url, retries: 0, timeoutMs: 2000, retryBaseDelayMs: 1, log: () => undefined, ...overrides }
-}
+const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, log: () => undefined }))
 
 const calls = (): string[] => github.requests.map((request) => `${request.method} ${request.path}`)
 

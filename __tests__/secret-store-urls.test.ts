@@ -4,8 +4,9 @@
  * fake GitHub secrets API on loopback.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { GitHubSecretError, storeSecret, type SecretStoreOptions, type SecretTarget } from '../src/github/secret-store.js'
+import { GitHubSecretError, storeSecret, type SecretTarget } from '../src/github/secret-store.js'
 import { useFakeGitHub } from './support/fake-github.js'
+import { useSecretStoreOptions } from './support/github-transport.js'
 
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
 const TARGET: SecretTarget = { repository: 'octo-org/app', secretName: 'TURSO_TOKEN' }
@@ -26,9 +27,7 @@ afterEach(() => {
   else process.env.GITHUB_API_URL = savedApiUrl
 })
 
-function options(overrides: Partial<SecretStoreOptions> = {}): SecretStoreOptions {
-  return { githubToken: github.token, apiUrl: github.url, retries: 0, timeoutMs: 2000, retryBaseDelayMs: 1, log: (message) => logs.push(message), ...overrides }
-}
+const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, log: (message) => logs.push(message) }))
 
 async function failure(promise: Promise<void>): Promise<GitHubSecretError> {
   const error = await promise.then(
@@ -138,7 +137,7 @@ describe('the retry delay when GitHub gives no Retry-After', () => {
     github.failNext({ status: 503, body: { message: 'Service Unavailable' } })
     await storeSecret(VALUE, TARGET, options({ retries: 1, retryBaseDelayMs: undefined }))
     // Equal jitter on a 1 s base: between half a second and one second.
-    expect(logs.filter((line) => line.includes('retrying'))).toEqual([expect.stringMatching(/HTTP 503.*retrying in (0\.[5-9]|1\.0) s \(attempt 2 of 2\)$/)])
+    expect(logs.filter((line) => line.includes('retrying'))).toEqual([expect.stringMatching(/^Attempt 1 of 2: .*HTTP 503.*retrying in (0\.[5-9]|1\.0) s$/)])
     expect(await storedValue()).toBe(VALUE)
   })
 })

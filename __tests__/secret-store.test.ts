@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
-import { storeSecret, GitHubSecretError, type SecretStoreOptions, type SecretTarget } from '../src/github/secret-store.js'
+import { storeSecret, GitHubSecretError, type SecretTarget } from '../src/github/secret-store.js'
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
 import { USER_AGENT } from '../src/version.js'
+import { useSecretStoreOptions } from './support/github-transport.js'
 
 // A value shaped like a minted Turso JWT; it must never show up in logs or errors.
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
@@ -27,17 +28,7 @@ beforeEach(() => {
   logs = []
 })
 
-function options(overrides: Partial<SecretStoreOptions> = {}): SecretStoreOptions {
-  return {
-    githubToken: github.token,
-    apiUrl: github.url,
-    retries: 3,
-    timeoutMs: 2000,
-    retryBaseDelayMs: 1,
-    log: (message) => logs.push(message),
-    ...overrides
-  }
-}
+const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, retries: 3, log: (message) => logs.push(message) }))
 
 const repoTarget: SecretTarget = { repository: 'octo-org/app', secretName: 'TURSO_TOKEN' }
 
@@ -70,8 +61,10 @@ describe('repository secret', () => {
       'PUT /repos/octo-org/app/actions/secrets/TURSO_TOKEN'
     ])
     for (const request of github.requests) {
-      expect(request.headers.authorization).toBe(`token ${github.token}`)
-      expect(String(request.headers['user-agent']).startsWith(`${USER_AGENT} `)).toBe(true)
+      expect(request.headers.authorization).toBe(`Bearer ${github.token}`)
+      expect(request.headers['user-agent']).toBe(USER_AGENT)
+      expect(request.headers.accept).toBe('application/vnd.github+json')
+      expect(request.headers['x-github-api-version']).toBe('2022-11-28')
     }
     const body = github.requests[1]?.body as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(['encrypted_value', 'key_id'])
@@ -214,9 +207,7 @@ describe('transient failures', () => {
       'GET /repos/octo-org/app/actions/secrets/public-key',
       'PUT /repos/octo-org/app/actions/secrets/TURSO_TOKEN'
     ])
-    expect(logs[0]).toMatch(
-      /^GitHub API GET \/repos\/\{owner\}\/\{repo\}\/actions\/secrets\/public-key: HTTP 503 Service Unavailable; retrying in \d+\.\d s \(attempt 2 of 4\)$/
-    )
+    expect(logs[0]).toMatch(/^Attempt 1 of 4: GET \/repos\/octo-org\/app\/actions\/secrets\/public-key failed \(HTTP 503\); retrying in \d+\.\d s$/)
     expect(await github.decrypt(github.secrets.get('repo:octo-org/app:TURSO_TOKEN')?.encrypted_value ?? '')).toBe(VALUE)
   })
 
@@ -226,7 +217,7 @@ describe('transient failures', () => {
     // A backoff of a minute would time the test out: only Retry-After: 0 lets it finish at once.
     await storeSecret(VALUE, repoTarget, options({ retryBaseDelayMs: 60_000 }))
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect(logs[0]).toContain('HTTP 429 Too Many Requests; retrying in 0.0 s (attempt 2 of 4)')
+    expect(logs[0]).toContain('failed (HTTP 429); retrying in 0.0 s')
     expect(github.requests).toHaveLength(3)
   })
 
@@ -237,7 +228,7 @@ describe('transient failures', () => {
       headers: { 'retry-after': '0' }
     })
     await storeSecret(VALUE, repoTarget, options())
-    expect(logs[0]).toContain('HTTP 403 You have exceeded a secondary rate limit; retrying in 0.0 s (attempt 2 of 4)')
+    expect(logs[0]).toContain('Attempt 1 of 4: GET /repos/octo-org/app/actions/secrets/public-key failed (HTTP 403, rate limited); retrying in 0.0 s')
     expect(github.secrets.has('repo:octo-org/app:TURSO_TOKEN')).toBe(true)
   })
 
@@ -248,14 +239,14 @@ describe('transient failures', () => {
     )
     await storeSecret(VALUE, repoTarget, options())
     expect(github.requests.map((request) => request.method)).toEqual(['GET', 'PUT', 'PUT'])
-    expect(logs[0]).toMatch(/^GitHub API PUT \/repos\/\{owner\}\/\{repo\}\/actions\/secrets\/\{secret_name\}: HTTP 500 Server Error; /)
+    expect(logs[0]).toMatch(/^Attempt 1 of 4: PUT \/repos\/octo-org\/app\/actions\/secrets\/TURSO_TOKEN failed \(HTTP 500\); /)
     expect(await github.decrypt(github.secrets.get('repo:octo-org/app:TURSO_TOKEN')?.encrypted_value ?? '')).toBe(VALUE)
   })
 
   it('retries a dropped connection (network error)', async () => {
     github.failNext({ status: 0, dropConnection: true })
     await storeSecret(VALUE, repoTarget, options())
-    expect(logs[0]).toMatch(/\(attempt 2 of 4\)$/)
+    expect(logs[0]).toMatch(/^Attempt 1 of 4: GET .* failed \(connection reset\); retrying in/)
     expect(github.requests).toHaveLength(3)
     expect(github.secrets.has('repo:octo-org/app:TURSO_TOKEN')).toBe(true)
   })
@@ -269,10 +260,11 @@ describe('transient failures', () => {
     const error = await expectFailure(storeSecret(VALUE, repoTarget, options({ retries: 2 })))
     expect(error.status).toBe(502)
     expect(error.message).toContain('Could not write secret TURSO_TOKEN to repository octo-org/app: reading its public key failed: Bad Gateway (HTTP 502)')
-    expect(error.message).toContain('GitHub still failed after 3 attempt(s); try again later.')
+    expect(error.message).toContain('GitHub still failed after 3 attempts; it may be having an outage (https://www.githubstatus.com).')
+    expect(error.message).not.toMatch(/again/)
     expect(github.requests).toHaveLength(3)
     expect(logs).toHaveLength(2)
-    expect(logs[1]).toContain('(attempt 3 of 3)')
+    expect(logs[1]).toMatch(/^Attempt 2 of 3: /)
     expect(github.secrets.size).toBe(0)
     expectNoSecretsLeaked(error)
   })
@@ -280,7 +272,9 @@ describe('transient failures', () => {
   it('times out a request that gets no answer', async () => {
     github.failNext({ status: 200, body: {}, delayMs: 1_000 })
     const error = await expectFailure(storeSecret(VALUE, repoTarget, options({ retries: 0, timeoutMs: 100 })))
-    expect(error.message).toContain('reading its public key failed: no answer within 0.1 s after 1 attempt(s)')
+    expect(error.message).toContain('reading its public key failed: GET http://127.0.0.1:')
+    expect(error.message).toContain('/repos/octo-org/app/actions/secrets/public-key failed after 1 attempt: timed out. GitHub did not answer within the timeout input')
+    expect(error.message).not.toContain('key_id')
     expect(github.requests).toHaveLength(1)
   })
 

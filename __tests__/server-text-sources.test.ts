@@ -4,18 +4,21 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { explainFailure } from '../src/github/failure-guidance.js'
+import { GitHubAnswerError } from '../src/github/github-api.js'
 import { storeSecret } from '../src/github/secret-store.js'
 import { assertValidSecretTarget } from '../src/github/secret-target.js'
-import { HttpClient } from '../src/http/http-client.js'
+import { HttpClient, NetworkError } from '../src/http/http-client.js'
 import { describeFailure } from '../src/http/retry-policy.js'
 import { renderSummary, newReport } from '../src/runner/report.js'
 import { TursoClient } from '../src/turso/client.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
+import { useSecretStoreOptions } from './support/github-transport.js'
 import { commandLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
+const storeOptions = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, retries: 1, log: () => undefined }))
 
 const HOSTILE = '\n::stop-commands::pwned\r\n::set-env name=X::pwned\u2028\u202e'
 // eslint-disable-next-line no-control-regex
@@ -83,19 +86,22 @@ describe('GitHub', () => {
   const scope = { kind: 'repository', type: 'actions', owner: 'octo-org', repo: 'app' } as const
 
   it('explainFailure: GitHub’s message (or the transport’s) is printed by the rule', () => {
-    const fromBody = explainFailure({ status: 403, message: 'x', response: { data: { message: `Resource not accessible${HOSTILE}` } } }, scope, 0)
+    const fromBody = explainFailure(new GitHubAnswerError(403, {}, `Resource not accessible${HOSTILE}`, 1), scope)
     expect(fromBody.message).toContain('Resource not accessible : :stop-commands: :pwned')
     expectPrintable(fromBody.message)
-    expectPrintable(explainFailure({ message: `fetch failed${HOSTILE}` }, scope, 0).message)
-    expectPrintable(explainFailure(`thrown text${HOSTILE}`, scope, 0).message)
+    expectPrintable(explainFailure(new GitHubAnswerError(301, { location: `https://elsewhere${HOSTILE}` }, 'moved', 1), scope).message)
+    expectPrintable(explainFailure(new NetworkError(`GET x failed: proxy said${HOSTILE}`, 1, `proxy said${HOSTILE}`), scope).message)
+    expectPrintable(explainFailure(new Error(`fetch failed${HOSTILE}`), scope).message)
+    expectPrintable(explainFailure(`thrown text${HOSTILE}`, scope).message)
   })
 
   it('a retry line and the final error of the secret store hold GitHub’s message only made printable', async () => {
     const logs: string[] = []
     const answer = { status: 502, body: { message: `Bad gateway${HOSTILE}` }, headers: { 'retry-after': '0' } }
     github.failNext(answer, answer)
-    const failure = await storeSecret('a-value-to-store', target, { githubToken: github.token, apiUrl: github.url, retries: 1, timeoutMs: 2000, retryBaseDelayMs: 1, log: (line) => logs.push(line) }).catch((error: Error) => error)
-    expect(logs).toEqual([expect.stringContaining('HTTP 502 Bad gateway')])
+    const failure = await storeSecret('a-value-to-store', target, storeOptions({ log: (line) => logs.push(line) })).catch((error: Error) => error)
+    // The retry line is the one client's: the status, not GitHub's words.
+    expect(logs).toEqual([expect.stringContaining('failed (HTTP 502); retrying in')])
     for (const line of logs) expectPrintable(line)
     expect((failure as Error).message).toContain('Bad gateway')
     expectPrintable((failure as Error).message)

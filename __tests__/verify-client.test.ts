@@ -201,7 +201,7 @@ describe('retries', () => {
 
     await expect(verifyDatabaseToken(options())).resolves.toMatchObject({ url: `http://${fake.hostname}` })
     expect(fake.requests.map((request) => request.body)).toEqual([READ_BODY, READ_BODY])
-    // Retry-After 0 earns the minimum wait, here capped by this client's maxDelayMs (50 ms).
+    // Retry-After: 0 still waits the minimum, here cut to this client's 50 ms cap.
     expect(everyLogLine).toContain('Attempt 1 of 3: POST /v2/pipeline failed (HTTP 503); retrying in 0.1 s')
   })
 

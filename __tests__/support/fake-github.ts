@@ -1,6 +1,6 @@
 /**
  * A real HTTP fake of the GitHub REST secrets endpoints on 127.0.0.1, so the
- * secret store is tested through @actions/github, undici and the network stack.
+ * secret store is tested through its HTTP client, undici and the network stack.
  * It serves the five secret stores (repository, environment and organization
  * Actions secrets; repository and organization Dependabot secrets), each with its
  * own real X25519 key pair (libsodium), plus `GET /repos/{owner}/{repo}` for

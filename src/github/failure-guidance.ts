@@ -1,10 +1,12 @@
 /**
  * Turns a failed GitHub call into a message that says what GitHub answered
- * and what the user should do next (token, permissions, names, retry later).
+ * and what the user should do next (token, permissions, names, a rate limit's end).
  */
+import { NetworkError } from '../http/http-client.js'
+import { isRateLimited, rateLimitWaitMs } from '../http/retry-policy.js'
 import { redact, replaceSecrets } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
-import { GitHubRequestFailure } from './request-policy.js'
+import { GitHubAnswerError } from './github-api.js'
 import type { SecretScope } from './secret-target.js'
 
 export interface ExplainedFailure {
@@ -13,57 +15,74 @@ export interface ExplainedFailure {
 }
 
 /**
- * Turns an Octokit/transport error into "what GitHub said. What to do next." `lookedUp` is the
- * `owner/name` of a `secret-repositories` entry when the failed call was its ID lookup.
+ * Turns a failed GitHub call into "what GitHub said. What to do next." `lookedUp` is the
+ * `owner/name` of a `secret-repositories` entry when the failed call was its ID lookup. It never
+ * tells the reader to run the step again: after a rotation the caller says how to recover.
  */
-export function explainFailure(error: unknown, scope: SecretScope, retries: number, lookedUp?: string): ExplainedFailure {
-  const attempts = `${Math.max(0, Math.floor(retries)) + 1} attempt(s)`
-  if (error instanceof GitHubRequestFailure) {
-    switch (error.kind) {
-      case 'timeout':
-        return { message: `${error.message} after ${attempts}. GitHub may be slow or unreachable; try again later.` }
-      case 'network':
-        return {
-          message: `${error.message}. Check that the GitHub API URL is reachable from the runner; ${attempts} made.`
-        }
-      case 'redirect':
-        return {
-          status: error.status,
-          message: `${error.message}; redirects are not followed so the token is not sent elsewhere. If the repository was renamed or transferred, use its current owner/name.`
-        }
+export function explainFailure(error: unknown, scope: SecretScope, lookedUp?: string, now = Date.now()): ExplainedFailure {
+  if (error instanceof NetworkError) {
+    // The message names the request and the cause ("timed out", "connection refused", the proxy's refusal).
+    return { message: `${serverText(redact(error.message))}. ${networkGuidance(error.reason)}` }
+  }
+  if (!(error instanceof GitHubAnswerError)) {
+    // A 2xx that is not GitHub's answer (no key_id, not JSON): our own words, printed by the rule all the same.
+    return { message: serverText(redact(error instanceof Error ? error.message : String(error))) }
+  }
+  const { status } = error
+  const attempts = error.attempts === 1 ? '1 attempt' : `${error.attempts} attempts`
+  // GitHub's own words are server text: known secrets starred out after JSON decoding, before the cut.
+  const said = `${serverText(redact(error.gitHubMessage))} (HTTP ${status})`
+  // Only answers of 300 and above get here (github-api.ts).
+  if (status < 400) {
+    const location = error.headers.location
+    const where = typeof location === 'string' ? serverText(redact(location), 200) : 'another URL'
+    return {
+      status,
+      message: `GitHub redirected the request (HTTP ${status}) to ${where}; redirects are not followed so the token is not sent elsewhere. If the repository was renamed or transferred, use its current owner/name.`
     }
   }
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
-    status?: unknown
-    message?: unknown
-    response?: { data?: unknown }
-  }
-  const status = typeof shape.status === 'number' ? shape.status : undefined
-  const data = shape.response?.data
-  // GitHub's own words (or the transport's) are server text: printed only by the one rule,
-  // after known secrets are starred out (cut first, an echoed token could lose its tail and escape scrub).
-  const gitHubMessage = serverText(redact(
-    typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
-      ? (data as { message: string }).message
-      : typeof shape.message === 'string'
-        ? shape.message
-        : String(error)
-  ))
-  const said = status === undefined ? gitHubMessage : `${gitHubMessage} (HTTP ${status})`
+  if (isRateLimited(status, error.headers)) return { status, message: `${said}. ${rateLimitGuidance(error, attempts, now)}` }
   const guidance = lookedUp === undefined ? guidanceFor(status, scope, attempts) : lookupGuidanceFor(status, lookedUp, attempts)
   return { status, message: `${said}. ${guidance}`.trimEnd() }
 }
 
+const REACHABLE = 'check that the GitHub API is reachable from the runner (through the proxy, if HTTPS_PROXY or HTTP_PROXY is set).'
+
+function networkGuidance(reason: string): string {
+  if (reason.includes('timed out')) return `GitHub did not answer within the timeout input: ${REACHABLE}`
+  // The client stops reading at MAX_RESPONSE_BYTES: whatever sent that much is not GitHub's secrets API.
+  if (reason.includes('larger than')) return 'No answer of the GitHub secrets API is that large: check that GITHUB_API_URL points at the GitHub API, and what a proxy in between returns.'
+  return `GitHub could not be reached: ${REACHABLE}`
+}
+
+/** A rate limit is not a permission problem: say so, and when it lifts. */
+function rateLimitGuidance(error: GitHubAnswerError, attempts: string, now: number): string {
+  const waitMs = rateLimitWaitMs(error.headers, now)
+  const lifts =
+    waitMs === undefined
+      ? 'GitHub did not say when it lifts (usually within the hour)'
+      : `it lifts at ${new Date(now + waitMs).toISOString().slice(0, 19)}Z (in ${describeWait(waitMs)})`
+  return (
+    `GitHub is rate limiting the github-token (still limited after ${attempts}); ${lifts}. ` +
+    "This is not a missing permission: the token's permissions need no change."
+  )
+}
+
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000)
+  if (seconds < 120) return `${seconds} s`
+  return `${Math.ceil(seconds / 60)} min`
+}
+
 const REJECTED_TOKEN = 'The github-token was rejected: it is wrong, expired or revoked. Update the github-token input with a valid token.'
 
-function guidanceFor(status: number | undefined, scope: SecretScope, attempts: string): string {
+function guidanceFor(status: number, scope: SecretScope, attempts: string): string {
   if (status === 401) return REJECTED_TOKEN
   if (status === 403 || status === 404) return `${notFoundHint(status, scope)}${missingPermission(scope)}`
-  if (status === 422) return 'GitHub rejected the request; if the public key was just rotated, run the step again.'
   return transientGuidance(status, attempts)
 }
 
-function lookupGuidanceFor(status: number | undefined, repository: string, attempts: string): string {
+function lookupGuidanceFor(status: number, repository: string, attempts: string): string {
   if (status === 401) return REJECTED_TOKEN
   if (status === 403 || status === 404) {
     return (
@@ -74,9 +93,9 @@ function lookupGuidanceFor(status: number | undefined, repository: string, attem
   return transientGuidance(status, attempts)
 }
 
-function transientGuidance(status: number | undefined, attempts: string): string {
-  if (status === 408 || status === 429 || (status !== undefined && status >= 500)) {
-    return `GitHub still failed after ${attempts}; try again later.`
+function transientGuidance(status: number, attempts: string): string {
+  if (status === 408 || status >= 500) {
+    return `GitHub still failed after ${attempts}; it may be having an outage (https://www.githubstatus.com).`
   }
   return ''
 }

@@ -5,8 +5,9 @@
  * there is a value to lose: `prepareSecret` checks the destination locally, reads that
  * destination's own public key and resolves `selected` repositories to IDs; `store` then seals
  * the value to that key and PUTs it with the key's `key_id`.
- * Loaded lazily by the action only when `secret-name` is set, so @actions/github stays out of
- * the other operations' start-up path.
+ * Loaded lazily by the action only when `secret-name` is set, so the sealing code stays out of
+ * the other operations' start-up path. Every request goes through the run's one HTTP client
+ * (github-api.ts), as Turso's and the database's do.
  *
  * REST endpoints (https://docs.github.com/rest/actions/secrets, .../rest/dependabot/secrets):
  *   GET /repos/{owner}/{repo}/{actions|dependabot}/secrets/public-key
@@ -17,31 +18,24 @@
  *   PUT /orgs/{org}/{actions|dependabot}/secrets/{secret_name}   (+ visibility, selected_repository_ids)
  *   GET /repos/{owner}/{repo}                                     (a selected repository's id)
  */
-import { getOctokit } from '@actions/github'
+import type { HttpClient } from '../http/http-client.js'
 import { isLoopbackHost } from '../parsers/api-url.js'
-import { USER_AGENT } from '../version.js'
 import { sealedBox } from './sealed-box.js'
 import { GitHubSecretError } from './secret-error.js'
 import { describeSecretLocation, MAX_SECRET_BYTES, resolveSecretScope, type SecretScope, type SecretTarget } from './secret-target.js'
-import { applyRequestPolicy } from './request-policy.js'
+import { apiPath, GitHubAnswerError, GitHubApi } from './github-api.js'
 import { explainFailure, scrub } from './failure-guidance.js'
 
 export { GitHubSecretError } from './secret-error.js'
 export type { SecretScope, SecretTarget, SecretType, SecretVisibility } from './secret-target.js'
-
-type GitHubClient = ReturnType<typeof getOctokit>
 
 export interface SecretStoreOptions {
   /** Token allowed to write secrets; never logged. */
   githubToken: string
   /** Default: env GITHUB_API_URL, else https://api.github.com (GHES sets GITHUB_API_URL). */
   apiUrl?: string
-  /** Extra attempts for transient failures. */
-  retries: number
-  /** Time allowed per HTTP attempt, in milliseconds. */
-  timeoutMs: number
-  /** First retry delay when GitHub sends no Retry-After; doubles per retry. Default 1000. */
-  retryBaseDelayMs?: number
+  /** The run's one HTTP client: its timeout, retries, answer cap and proxy reading apply to GitHub as to Turso. */
+  http: HttpClient
   /** Info log; it is never given a secret. */
   log: (message: string) => void
 }
@@ -64,24 +58,18 @@ export async function prepareSecret(target: SecretTarget, options: SecretStoreOp
   if (options.githubToken === '') {
     throw new GitHubSecretError('github-token is required to write a GitHub secret.', undefined, 'github-token')
   }
-  const baseUrl = resolveApiUrl(options.apiUrl)
-  const client = getOctokit(options.githubToken, { baseUrl, userAgent: USER_AGENT })
-  applyRequestPolicy(client, {
-    retries: options.retries,
-    timeoutMs: options.timeoutMs,
-    baseDelayMs: options.retryBaseDelayMs ?? 1000,
-    log: options.log
-  })
+  const api = new GitHubApi(options.http, resolveApiUrl(options.apiUrl), options.githubToken)
   const location = describeSecretLocation(scope)
   const fail = (step: string, error: unknown, lookedUp?: string, value?: string): GitHubSecretError => {
-    const failure = explainFailure(error, scope, options.retries, lookedUp)
+    const failure = explainFailure(error, scope, lookedUp)
     const message = `Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`
     return new GitHubSecretError(scrub(message, options.githubToken, ...(value === undefined ? [] : [value])), failure.status)
   }
+  const readPublicKey = async (): Promise<PublicKey> => parsePublicKey((await api.get(`${scopePath(scope)}/public-key`)).data)
 
   let publicKey: PublicKey
   try {
-    publicKey = parsePublicKey((await client.request(`GET ${scopePath(scope)}/public-key`, scopeParameters(scope))).data)
+    publicKey = await readPublicKey()
   } catch (error) {
     throw fail('reading its public key failed', error)
   }
@@ -89,36 +77,47 @@ export async function prepareSecret(target: SecretTarget, options: SecretStoreOp
   if (scope.kind === 'organization') {
     for (const repository of scope.selectedRepositories) {
       try {
-        repositoryIds.push(await repositoryId(client, repository))
+        repositoryIds.push(await repositoryId(api, repository))
       } catch (error) {
         throw fail(`looking up the ID of repository ${repository} (secret-repositories) failed`, error, repository)
       }
     }
+  }
+  const write = async (valueBytes: Uint8Array): Promise<number> => {
+    const body: Record<string, unknown> = {
+      encrypted_value: Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64'),
+      key_id: publicKey.keyId
+    }
+    if (scope.kind === 'organization') {
+      body.visibility = scope.visibility
+      // GitHub accepts the list only with `selected`; sent there even when it equals the current one.
+      if (scope.visibility === 'selected') body.selected_repository_ids = repositoryIds
+    }
+    return (await api.put(`${scopePath(scope)}/${encodeURIComponent(target.secretName)}`, body)).status
   }
 
   return {
     location,
     async store(value: string): Promise<void> {
       const valueBytes = secretBytes(value)
-      const body: Record<string, unknown> = {
-        encrypted_value: Buffer.from(sealedBox(valueBytes, publicKey.key)).toString('base64'),
-        key_id: publicKey.keyId
-      }
-      if (scope.kind === 'organization') {
-        body.visibility = scope.visibility
-        // GitHub accepts the list only with `selected`; sent there even when it equals the current one.
-        if (scope.visibility === 'selected') body.selected_repository_ids = repositoryIds
-      }
       let status: number
       try {
-        const response = await client.request(`PUT ${scopePath(scope)}/{secret_name}`, {
-          ...scopeParameters(scope),
-          secret_name: target.secretName,
-          ...body
-        })
-        status = response.status
+        status = await write(valueBytes)
       } catch (error) {
-        throw fail('writing the encrypted value failed', error, undefined, value)
+        if (!(error instanceof GitHubAnswerError && error.status === 422)) throw fail('writing the encrypted value failed', error, undefined, value)
+        // GitHub may have rotated the destination's key between our GET and PUT: the value is
+        // still in memory, so read the key again and seal it anew, once.
+        options.log(`GitHub refused the sealed value for ${location} (HTTP 422); reading its public key again and sealing the value anew`)
+        try {
+          publicKey = await readPublicKey()
+        } catch (again) {
+          throw fail('GitHub refused the sealed value (HTTP 422), and reading its public key again failed', again, undefined, value)
+        }
+        try {
+          status = await write(valueBytes)
+        } catch (again) {
+          throw fail('writing the encrypted value failed, also after reading the public key again and sealing anew', again, undefined, value)
+        }
       }
       options.log(`GitHub secret ${target.secretName} ${status === 201 ? 'created' : 'updated'} in ${location}.`)
     }
@@ -142,33 +141,22 @@ function secretBytes(value: string): Uint8Array {
   return bytes
 }
 
-/** The route of the destination's secrets collection; Octokit percent-encodes each parameter as one segment. */
+/** The destination's secrets collection, each name percent-encoded as one path segment. */
 function scopePath(scope: SecretScope): string {
   switch (scope.kind) {
     case 'repository':
-      return `/repos/{owner}/{repo}/${scope.type}/secrets`
+      return apiPath`/repos/${scope.owner}/${scope.repo}/${scope.type}/secrets`
     case 'environment':
-      return '/repos/{owner}/{repo}/environments/{environment_name}/secrets'
+      return apiPath`/repos/${scope.owner}/${scope.repo}/environments/${scope.environment}/secrets`
     case 'organization':
-      return `/orgs/{org}/${scope.type}/secrets`
+      return apiPath`/orgs/${scope.organization}/${scope.type}/secrets`
   }
 }
 
-function scopeParameters(scope: SecretScope): Record<string, string> {
-  switch (scope.kind) {
-    case 'repository':
-      return { owner: scope.owner, repo: scope.repo }
-    case 'environment':
-      return { owner: scope.owner, repo: scope.repo, environment_name: scope.environment }
-    case 'organization':
-      return { org: scope.organization }
-  }
-}
-
-async function repositoryId(client: GitHubClient, repository: string): Promise<number> {
+async function repositoryId(api: GitHubApi, repository: string): Promise<number> {
   const [owner = '', repo = ''] = repository.split('/')
-  const { data } = await client.request('GET /repos/{owner}/{repo}', { owner, repo })
-  const id: unknown = (data as { id?: unknown }).id
+  const { data } = await api.get(apiPath`/repos/${owner}/${repo}`)
+  const id: unknown = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
     throw new Error('GitHub answered without a valid repository id')
   }

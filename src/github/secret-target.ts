@@ -205,6 +205,13 @@ function assertEnvironmentName(environment: string): void {
       `Invalid secret-environment ${escapeUnsafeCharacters(JSON.stringify(environment))}: give the name of an existing environment.`
     )
   }
+  // A URL reads "." and ".." as path steps, not names: /environments/../secrets is the repository's own store.
+  if (environment === '.' || environment === '..') {
+    throw invalid(
+      'secret-environment',
+      `Invalid secret-environment "${environment}": "." and ".." are not environment names (in a URL they would address another secret store); give the name of an existing environment.`
+    )
+  }
   if (environment.length > MAX_ENVIRONMENT_NAME_LENGTH) {
     throw invalid('secret-environment', `Invalid secret-environment: longer than ${MAX_ENVIRONMENT_NAME_LENGTH} characters.`)
   }

@@ -1,9 +1,10 @@
 import { hasEarlyConnection, takeEarlyConnection } from '../startup/early-connection.js'
 import { connectorWithEarlyConnection } from './early-connector.js'
 import { buildConnector, EnvHttpProxyAgent, errors, interceptors, Pool, type ConnectorOptions, type Dispatcher } from './undici.js'
-import { describeFailure, undiciRetryDecision, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
+import { checkProxyVariables } from './proxy-variables.js'
+import { describeFailure, undiciRetryDecision, MAX_RETRY_WAIT_MS, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS_CODES } from './retry-policy.js'
 
-/** Turso and libSQL answer these requests in a few hundred bytes; anything near this is not their answer. */
+/** Turso, libSQL and GitHub answer these requests in a few hundred bytes; anything near this is not their answer. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024
 
 export interface HttpClientOptions {
@@ -14,13 +15,15 @@ export interface HttpClientOptions {
   log: (message: string) => void
   /** Backoff before the first retry; tests shorten it. */
   baseDelayMs?: number
-  /** Cap for one wait, including a server's Retry-After. */
+  /** Cap for one wait, including a server's Retry-After; default MAX_RETRY_WAIT_MS (30 s). */
   maxDelayMs?: number
+  /** Floor for a wait a server asks for (Retry-After: 0); default MIN_RETRY_WAIT_MS. Tests shorten it. */
+  minDelayMs?: number
   random?: () => number
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   url: URL
   headers?: Record<string, string>
   body?: string
@@ -63,6 +66,7 @@ export class HttpClient {
   private readonly agent: EnvHttpProxyAgent
 
   constructor(private readonly options: HttpClientOptions) {
+    checkProxyVariables(process.env)
     this.agent = new EnvHttpProxyAgent({
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
@@ -90,7 +94,8 @@ export class HttpClient {
         // another token; the first one was never delivered to anyone, so nobody can use it, and
         // the next rotation kills it like every other. The libSQL verify pipeline changes nothing.
         // DELETE (revoke) is idempotent; a 404 on its retry is settled by listing again (operations/revoke.ts).
-        methods: ['GET', 'POST', 'DELETE'],
+        // PUT (a GitHub secret) writes the same sealed value again.
+        methods: ['GET', 'POST', 'PUT', 'DELETE'],
         statusCodes: RETRYABLE_STATUS_CODES,
         errorCodes: RETRYABLE_ERROR_CODES
       })
@@ -107,7 +112,8 @@ export class HttpClient {
     const decide = undiciRetryDecision({
       retries: req.retries ?? this.options.retries,
       baseDelayMs: this.options.baseDelayMs ?? 1000,
-      maxDelayMs: this.options.maxDelayMs ?? 30_000,
+      maxDelayMs: this.options.maxDelayMs ?? MAX_RETRY_WAIT_MS,
+      minDelayMs: this.options.minDelayMs,
       random: this.options.random,
       onRetry: (event) => {
         failedAttempts++
@@ -179,6 +185,12 @@ function describeTransportError(error: unknown): string {
   if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return `the response was larger than ${MAX_RESPONSE_BYTES} bytes, far more than any answer the action expects`
   }
+  // undici's ProxyAgent refuses a tunnel with "Proxy response (407) !== 200 when HTTP Tunneling".
+  const proxyStatus = /^Proxy response \((\d{3})\)/u.exec(failure.message ?? '')?.[1]
+  if (proxyStatus === '407') {
+    return 'the proxy refused authentication (HTTP 407): give its user and password in the proxy variable, as http://user:password@host:port'
+  }
+  if (proxyStatus !== undefined) return `the proxy refused to open a tunnel (HTTP ${proxyStatus} to CONNECT)`
   const code = failure.code ?? failure.cause?.code
   return describeFailure({ code, message: failure.message })
 }

@@ -22,6 +22,15 @@ export const RETRYABLE_ERROR_CODES = [
   'UND_ERR_BODY_TIMEOUT'
 ]
 
+/**
+ * The shortest wait a server can ask for: `Retry-After: 0`, a date in the past or a rate limit
+ * that has just reset still wait this long, so a server cannot turn the retries into a busy loop.
+ */
+export const MIN_RETRY_WAIT_MS = 250
+
+/** The longest wait between two attempts (HttpClient's default `maxDelayMs`), whatever a server asks for. */
+export const MAX_RETRY_WAIT_MS = 30_000
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   retries: number
@@ -29,6 +38,8 @@ export interface RetryPolicy {
   baseDelayMs: number
   /** Upper bound for one wait, whether computed or asked for by Retry-After. */
   maxDelayMs: number
+  /** Lower bound for a wait the server asks for; default MIN_RETRY_WAIT_MS. */
+  minDelayMs?: number
   /** Told about each retry before the wait starts. */
   onRetry: (event: RetryEvent) => void
   /** 0..1; injectable so tests are deterministic. */
@@ -63,18 +74,38 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 }
 
 /**
- * The shortest wait before another attempt, even when Retry-After says 0 or names a date already
- * past: a server repeating that would otherwise draw a tight loop of requests (a database 503
- * with `Retry-After: 0` once drew 1,451 of them in a 3 s verify-timeout).
+ * The wait a Retry-After of `askedForMs` earns: never under `minDelayMs` (MIN_RETRY_WAIT_MS: a
+ * database 503 with `Retry-After: 0` once drew 1,451 requests in a 3 s verify-timeout), never over
+ * `maxDelayMs` (the HTTP client's cap, MAX_RETRY_WAIT_MS by default, so a server cannot park the step).
  */
-export const MIN_RETRY_DELAY_MS = 250
+export function retryAfterWaitMs(askedForMs: number, maxDelayMs: number, minDelayMs: number = MIN_RETRY_WAIT_MS): number {
+  return Math.min(maxDelayMs, Math.max(minDelayMs, askedForMs))
+}
+
+function firstHeader(header: string | string[] | undefined): string | undefined {
+  return (Array.isArray(header) ? header[0] : header)?.trim() || undefined
+}
 
 /**
- * The wait a Retry-After of `askedForMs` earns: never under MIN_RETRY_DELAY_MS, never over
- * `maxDelayMs` (the HTTP client's cap, 30 s by default, so a server cannot park the step).
+ * A rate limit rather than a refusal: 429, or a 403 that carries `retry-after` (GitHub's secondary
+ * limits) or `x-ratelimit-remaining: 0` (GitHub's primary limit). Such a 403 is not a missing
+ * permission, and is retried like a 429.
  */
-export function retryAfterWaitMs(askedForMs: number, maxDelayMs: number): number {
-  return Math.min(maxDelayMs, Math.max(MIN_RETRY_DELAY_MS, askedForMs))
+export function isRateLimited(status: number, headers: Record<string, string | string[] | undefined> = {}): boolean {
+  if (status === 429) return true
+  return status === 403 && (firstHeader(headers['retry-after']) !== undefined || firstHeader(headers['x-ratelimit-remaining']) === '0')
+}
+
+/**
+ * How long until a rate limit lifts: `retry-after`, else `x-ratelimit-reset` (epoch seconds, as
+ * GitHub sends it); undefined when neither is readable.
+ */
+export function rateLimitWaitMs(headers: Record<string, string | string[] | undefined> = {}, now = Date.now()): number | undefined {
+  const askedFor = retryAfterMs(headers['retry-after'], now)
+  if (askedFor !== undefined) return askedFor
+  const reset = firstHeader(headers['x-ratelimit-reset'])
+  if (reset === undefined || !/^\d+$/.test(reset)) return undefined
+  return Math.max(0, Number(reset) * 1000 - now)
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries never bunch up. */
@@ -91,6 +122,11 @@ interface RetryableFailure {
   message?: string
 }
 
+function isRetryable(failure: RetryableFailure): boolean {
+  if (failure.statusCode === undefined) return failure.code !== undefined && RETRYABLE_ERROR_CODES.includes(failure.code)
+  return RETRYABLE_STATUS_CODES.includes(failure.statusCode) || isRateLimited(failure.statusCode, failure.headers)
+}
+
 /**
  * Builds the decision function for undici's retry interceptor. undici counts the failed
  * attempts in `state.counter` (1 after the first failure) and does the waiting and re-sending;
@@ -100,16 +136,21 @@ export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCall
   return (err, { state, opts }, callback) => {
     const failure = err as RetryableFailure
     const retryNumber = state.counter
-    const retryable =
-      failure.statusCode !== undefined
-        ? RETRYABLE_STATUS_CODES.includes(failure.statusCode)
-        : failure.code !== undefined && RETRYABLE_ERROR_CODES.includes(failure.code)
-    if (!retryable || retryNumber > policy.retries) {
+    if (!isRetryable(failure) || retryNumber > policy.retries) {
       callback(err)
       return
     }
-    const askedFor = failure.statusCode !== undefined ? retryAfterMs(failure.headers?.['retry-after']) : undefined
-    const delayMs = askedFor !== undefined ? retryAfterWaitMs(askedFor, policy.maxDelayMs) : backoffMs(retryNumber, policy)
+    // GitHub sends x-ratelimit-reset on every answer: it is a wait only when the answer is a rate limit.
+    const askedFor =
+      failure.statusCode === undefined
+        ? undefined
+        : isRateLimited(failure.statusCode, failure.headers)
+          ? rateLimitWaitMs(failure.headers)
+          : retryAfterMs(failure.headers?.['retry-after'])
+    const delayMs =
+      askedFor !== undefined
+        ? retryAfterWaitMs(askedFor, policy.maxDelayMs, policy.minDelayMs)
+        : backoffMs(retryNumber, policy)
     policy.onRetry({
       attempt: retryNumber + 1,
       totalAttempts: policy.retries + 1,
@@ -124,7 +165,11 @@ export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCall
 }
 
 export function describeFailure(failure: RetryableFailure): string {
-  if (failure.statusCode !== undefined) return `HTTP ${failure.statusCode}`
+  if (failure.statusCode !== undefined) {
+    return isRateLimited(failure.statusCode, failure.headers) && failure.statusCode !== 429
+      ? `HTTP ${failure.statusCode}, rate limited`
+      : `HTTP ${failure.statusCode}`
+  }
   switch (failure.code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':

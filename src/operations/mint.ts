@@ -212,7 +212,7 @@ export async function prepareSecretStore(context: OperationContext, secret: Secr
   const { prepareSecret } = await import('../github/secret-store.js')
   const { prepareFanOut } = await import('../github/secret-fanout.js')
   const { githubToken, secretName, targets } = secret
-  const options = { githubToken, retries: context.connection.retries, timeoutMs: context.connection.timeoutMs, log: (message: string) => context.info(message) }
+  const options = { githubToken, http: context.http, log: (message: string) => context.info(message) }
   return prepareFanOut(secretName, targets, {
     prepare: (target) => prepareSecret(target, options),
     onOutcome: ({ location, failure }) => {

@@ -9,10 +9,10 @@
  * each of several phases bounded by `timeout`, could otherwise take several times that) is
  * aborted. `retries` keeps its meaning for every other request.
  *
- * Waits: at least MIN_RETRY_DELAY_MS (250 ms) and our backoff (250-500 ms, doubling up to 5 s);
+ * Waits: at least MIN_RETRY_WAIT_MS (250 ms) and our backoff (250-500 ms, doubling up to 5 s);
  * a Retry-After may only lengthen a wait, up to what is left of verify-timeout.
  */
-import { backoffMs, MIN_RETRY_DELAY_MS } from '../http/retry-policy.js'
+import { backoffMs, MIN_RETRY_WAIT_MS } from '../http/retry-policy.js'
 import { serverText } from '../runner/server-text.js'
 import { TokenVerificationError } from './errors.js'
 import { verifyDatabaseToken, type VerifyOptions, type VerifyResult } from './libsql-verify.js'
@@ -139,7 +139,7 @@ async function attemptUntil(
       // Retry-After is a floor (RFC 9110 lets a client wait longer), and so are our backoff and the
       // minimum wait: a database answering `Retry-After: 0` (or a past date) to every attempt
       // would otherwise be asked again at once, in a tight loop. The deadline caps every wait.
-      const backoff = Math.max(MIN_RETRY_DELAY_MS, backoffMs(attempt, policy))
+      const backoff = Math.max(MIN_RETRY_WAIT_MS, backoffMs(attempt, policy))
       const asked = (error.retryAfterMs ?? 0) > backoff
       const waitMs = Math.min(asked ? (error.retryAfterMs as number) : backoff, left)
       options.log(
