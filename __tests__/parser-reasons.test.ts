@@ -41,6 +41,31 @@ describe('expiration: the reason names the mistake and only the hints that apply
   })
 })
 
+describe('expiration written in words or with spaces: the reason gives the compact form to paste', () => {
+  it.each([
+    ['2 weeks', "no spaces inside: write '2w'"],
+    ['2weeks', "write '2w'"],
+    ['2 Weeks', "no spaces inside: write '2w'"],
+    ['1 hour 30 minutes', "no spaces inside: write '1h30m'"],
+    ['90mins', "write '90m'"],
+    ['1.5 days', "no spaces inside: write '1.5d'"],
+    ['10 secs', "no spaces inside: write '10s'"],
+    ['250 milliseconds 1 second', "no spaces inside: write '250ms1s'"],
+    ['3 hrs', "no spaces inside: write '3h'"],
+    ['1 wk', "no spaces inside: write '1w'"],
+    ['1h 30m', "no spaces inside: write '1h30m'"],
+    ['2 fortnights', 'no spaces inside: write the parts together, e.g. 1h30m'],
+    ['2weeks3x', `unknown unit 'weeks'; ${UNITS}; write 'w' for weeks`]
+  ])('%s -> %s', (value, expected) => {
+    expect(reason(() => parseExpiration(value))).toBe(expected)
+  })
+
+  it('a valid compact duration is not second-guessed', () => {
+    expect(parseExpiration('2w')).toEqual({ kind: 'duration', text: '2w' })
+    expect(parseExpiration('1h30m')).toEqual({ kind: 'duration', text: '1h30m' })
+  })
+})
+
 describe('permissions: an unknown action lists the valid ones and nothing more', () => {
   it('a plain unknown action ends with the list', () => {
     expect(reason(() => parsePermissions('all:read'))).toBe(
