@@ -1,3 +1,4 @@
+import { plannedSecretRequests, type PlannedGitHubRequest } from '../github/secret-plan.js'
 import type { Config } from '../inputs.js'
 import {
   createTokenRequest,
@@ -35,7 +36,31 @@ export function plannedRequests(config: Config): PlannedRequest[] {
   return [...lookup, ...groupLookup, ...attached, rotateRequest(target), createTokenRequest(target, config.mint)]
 }
 
-export function formatPlannedRequest(request: PlannedRequest): string {
+/**
+ * Every request a real run would send, in order, GitHub's included: each secret destination's
+ * reads (public key, repository IDs) before the first POST (the mint or the rotation: nothing is
+ * minted until the secret can be stored), and its PUT after the Turso requests (before any
+ * DELETE, which comes only once the new token is delivered). One block per destination.
+ */
+export function plannedRunRequests(config: Config, githubApiUrl: string): (PlannedRequest | PlannedGitHubRequest)[] {
+  const turso = plannedRequests(config)
+  const secret = 'delivery' in config ? config.delivery.secret : undefined
+  if (secret === undefined) return turso
+  const destinations = [plannedSecretRequests(secret, githubApiUrl)]
+  const firstPost = turso.findIndex((request) => request.method === 'POST')
+  const readsAt = firstPost < 0 ? 0 : firstPost
+  const firstDelete = turso.findIndex((request) => request.method === 'DELETE')
+  const writesAt = firstDelete < 0 ? turso.length : firstDelete
+  return [
+    ...turso.slice(0, readsAt),
+    ...destinations.flatMap((destination) => destination.reads),
+    ...turso.slice(readsAt, writesAt),
+    ...destinations.map((destination) => destination.write),
+    ...turso.slice(writesAt)
+  ]
+}
+
+export function formatPlannedRequest(request: PlannedRequest | PlannedGitHubRequest): string {
   const query = new URLSearchParams(request.query).toString()
   const body = request.body === undefined ? '' : ` body ${request.body}`
   return `${request.method} ${request.path}${query === '' ? '' : `?${query}`}${body}`
