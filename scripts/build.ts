@@ -10,13 +10,15 @@
  * restored when it is done, so tests and everything else see node_modules as npm installed it.
  *
  * The output: dist/index.js (the entry: masks, validates, opens the connection), the chunk with the
- * rest of the action that it imports while the handshake runs, and the lazily loaded chunks.
+ * rest of the action that it imports while the handshake runs, the lazily loaded chunks, and
+ * dist/sources.json (a hash of each source it was built from).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
+import { writeSourcesManifest } from './lib/dist-freshness.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const undiciLib = join(root, 'node_modules', 'undici', 'lib')
@@ -125,4 +127,8 @@ try {
   restoreSources()
   removeShim()
 }
-if (process.exitCode === 0) minifyChunks(outDir)
+if (process.exitCode === 0) {
+  minifyChunks(outDir)
+  // What this bundle was built from, so the demo can tell a stale dist/ by content (scripts/lib/dist-freshness.ts).
+  writeSourcesManifest(root, outDir)
+}
