@@ -5,6 +5,7 @@ import {
   resolveSecretScope,
   type SecretTarget
 } from './github/secret-target.js'
+import { warnInputsThatDoNotApply } from './inputs-applicability.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
@@ -74,6 +75,7 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   maskSecret(githubToken)
 
   const operation = parseOperation(readInput('operation'))
+  warnInputsThatDoNotApply(operation, readInput, warn)
   if (apiToken === '') {
     throw new InputError('api-token', "Input 'api-token' is required: pass a Turso Platform API token, or set the TURSO_API_TOKEN environment variable (create one with `turso auth api-tokens mint <name>`)")
   }
@@ -92,11 +94,9 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   const dryRun = readBoolean(readInput, 'dry-run', false)
 
   if (operation === 'revoke') {
-    warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name'])
     return { operation, connection, dryRun, ...readRevokeTarget(readInput, warn) }
   }
 
-  warnUnused(readInput, warn, operation, ['token-name', 'token-owner'])
   const target = readTarget(readInput, operation)
   const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
   const delivery = readDelivery(readInput, env, githubToken, target, warn)
@@ -223,10 +223,4 @@ function warnSecretInputsWithoutName(readInput: ReadInput, warn: (message: strin
 function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {
   const value = readInput(input)
   return value === '' ? fallback : parseBoolean(input, value)
-}
-
-function warnUnused(readInput: ReadInput, warn: (message: string) => void, operation: string, inputs: string[]): void {
-  for (const input of inputs) {
-    if (readInput(input) !== '') warn(`Input '${input}' does not apply to operation '${operation}' and is ignored`)
-  }
 }
