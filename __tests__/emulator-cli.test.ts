@@ -94,6 +94,13 @@ describe('.env.example', () => {
     const apiUrl = lines.findIndex((line) => line.startsWith('INPUT_API-URL='))
     expect(lines[apiUrl]).toBe('INPUT_API-URL=http://127.0.0.1:8787')
     expect(lines.slice(apiUrl - 2, apiUrl).join('\n')).toMatch(/--port N.*\n.*--port 0.*prints the URL/u)
-    expect(text).toContain('# GITHUB_API_URL=http://127.0.0.1:8787/github\n')
+    expect(text).toContain('\nGITHUB_API_URL=http://127.0.0.1:8787/github\nINPUT_GITHUB-TOKEN=emulator-github-token\nINPUT_SECRET-NAME=TURSO_DB_TOKEN\nINPUT_SECRET-REPOSITORY=acme/app\n')
+    // Why @github/local-action shows no `token` output: documented where its inputs are set.
+    expect(text).toContain('"Skip output token since it may contain secret."')
+  })
+
+  it('npm run local-action pins @github/local-action and keeps npm to errors (its Azure and content-type dependencies warn EBADENGINE on Node 20)', () => {
+    const scripts = (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts
+    expect(scripts['local-action']).toBe('npx --yes --loglevel=error @github/local-action@7.0.1 run . src/main.ts .env')
   })
 })
