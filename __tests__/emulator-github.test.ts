@@ -246,4 +246,30 @@ describe('GitHub faults through the emulator\'s fault queue', () => {
     expect(response.headers.get('x-ratelimit-reset')).toBe('1700000000')
     expect(await response.json()).toEqual({ message: 'API rate limit exceeded for installation.' })
   })
+
+  it('403 with the rate limit used up and reset now: the store waits for the reset, retries, and writes', async () => {
+    const resetNow = String(Math.floor(Date.now() / 1000))
+    emulator.addFault({ method: 'GET', path: '/github/*', status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetNow }, body: '{"message":"API rate limit exceeded for user ID 1."}' })
+    const log: string[] = []
+    await (await prepareSecret({ secretName: 'AFTER_RESET', repository: 'acme/app' }, storeOptions(log))).store(VALUE)
+    expect(log[0]).toMatch(/^GitHub API GET .*public-key: HTTP 403 API rate limit exceeded for user ID 1\.; retrying in 0\.0 s \(attempt 2 of 3\)$/u)
+    expect(emulator.github.secretValue('repository acme/app', 'AFTER_RESET')).toBe(VALUE)
+  })
+
+  it.each([403, 429])('%i with the rate limit used up for an hour: no retry, and the error says when it resets, not that a permission is missing', async (status) => {
+    const reset = Math.floor(Date.now() / 1000) + 3600
+    emulator.addFault({ path: '/github/*', status, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: '{"message":"API rate limit exceeded for installation."}' })
+    const log: string[] = []
+    const error = await prepareSecret({ secretName: 'LIMITED', repository: 'acme/app' }, storeOptions(log)).then(
+      () => new Error('the public key was read'),
+      (failure: unknown) => failure as Error
+    )
+    expect(log).toEqual([])
+    expect(emulator.requests.filter((request) => request.target === 'github')).toHaveLength(1)
+    const resetAt = new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/u, 'Z')
+    expect(error.message).toBe(
+      `Could not write secret LIMITED to repository acme/app: reading its public key failed: API rate limit exceeded for installation. (HTTP ${status}). ` +
+        `GitHub's API rate limit for this github-token is used up; it resets at ${resetAt}. Run the step again after that, or use a token with its own allowance (a GitHub App installation token).`
+    )
+  })
 })

@@ -4,7 +4,7 @@
  */
 import { redact, replaceSecrets } from '../runner/secrets.js'
 import { serverText } from '../runner/server-text.js'
-import { GitHubRequestFailure } from './request-policy.js'
+import { GitHubRequestFailure, rateLimitResetMs } from './request-policy.js'
 import type { SecretScope } from './secret-target.js'
 
 export interface ExplainedFailure {
@@ -36,7 +36,7 @@ export function explainFailure(error: unknown, scope: SecretScope, retries: numb
   const shape = (typeof error === 'object' && error !== null ? error : {}) as {
     status?: unknown
     message?: unknown
-    response?: { data?: unknown }
+    response?: { data?: unknown; headers?: Record<string, unknown> }
   }
   const status = typeof shape.status === 'number' ? shape.status : undefined
   const data = shape.response?.data
@@ -50,8 +50,23 @@ export function explainFailure(error: unknown, scope: SecretScope, retries: numb
         : String(error)
   ))
   const said = status === undefined ? gitHubMessage : `${gitHubMessage} (HTTP ${status})`
-  const guidance = lookedUp === undefined ? guidanceFor(status, scope, attempts) : lookupGuidanceFor(status, lookedUp, attempts)
+  const resetInMs = status === 403 || status === 429 ? rateLimitResetMs(shape.response?.headers ?? {}) : undefined
+  const guidance =
+    resetInMs !== undefined
+      ? rateLimitGuidance(resetInMs)
+      : lookedUp === undefined
+        ? guidanceFor(status, scope, attempts)
+        : lookupGuidanceFor(status, lookedUp, attempts)
   return { status, message: `${said}. ${guidance}`.trimEnd() }
+}
+
+/** Not a permission problem: the token's hourly allowance is spent (x-ratelimit-remaining: 0). */
+function rateLimitGuidance(resetInMs: number): string {
+  const resetAt = new Date(Date.now() + resetInMs).toISOString().replace(/\.\d{3}Z$/u, 'Z')
+  return (
+    `GitHub's API rate limit for this github-token is used up; it resets at ${resetAt}. ` +
+    'Run the step again after that, or use a token with its own allowance (a GitHub App installation token).'
+  )
 }
 
 const REJECTED_TOKEN = 'The github-token was rejected: it is wrong, expired or revoked. Update the github-token input with a valid token.'

@@ -105,10 +105,26 @@ function classifyFailure(error: unknown, signal: AbortSignal, timeoutMs: number)
   const askedFor = typeof headers['retry-after'] === 'string' ? retryAfterMs(headers['retry-after']) : undefined
   const retryAfter = askedFor === undefined ? undefined : Math.min(askedFor, MAX_RETRY_AFTER_MS)
   const secondaryRateLimit = status === 403 && retryAfter !== undefined
+  // A primary rate limit (403 or 429, x-ratelimit-remaining 0) ends at x-ratelimit-reset: worth
+  // waiting for only when that is soon; later, the step fails at once and says when it resets.
+  const resetInMs = retryAfter === undefined && (status === 403 || status === 429) ? rateLimitResetMs(headers) : undefined
+  if (resetInMs !== undefined) {
+    return resetInMs <= MAX_RETRY_AFTER_MS
+      ? { error: wrapped, reason, retryable: true, retryAfterMs: resetInMs }
+      : { error: wrapped, reason, retryable: false }
+  }
   if (status === 408 || status === 429 || status >= 500 || secondaryRateLimit) {
     return { error: wrapped, reason, retryable: true, retryAfterMs: retryAfter }
   }
   return { error: wrapped, reason, retryable: false }
+}
+
+/** Milliseconds until GitHub's rate limit resets, when the answer says it is used up; undefined otherwise. */
+export function rateLimitResetMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+  if (String(headers['x-ratelimit-remaining']).trim() !== '0') return undefined
+  const reset = Number(headers['x-ratelimit-reset'])
+  if (!Number.isFinite(reset) || reset <= 0) return undefined
+  return Math.max(0, reset * 1000 - now)
 }
 
 function toError(error: unknown): Error {
