@@ -54,6 +54,10 @@ describe('the files named on the command line', () => {
     ])
   })
 
+  it('lints a file named twice (by a glob and by name) once', () => {
+    expect(workflowsOfArguments(['ci/*.y*ml', 'ci/a.yml', './ci/a.yml'], dir).map((source) => source.file)).toEqual(['ci/a.yml', 'ci/b.yaml'])
+  })
+
   it('refuses, naming them all, a name or glob that matches no file, and a folder', () => {
     expect(() => workflowsOfArguments(['ci/a.yml', 'missing.yml', 'ci/*.json', 'ci'], dir)).toThrow(
       "lint:workflows: no such file: missing.yml, ci/*.json, ci (a folder: name its files, e.g. 'ci/*.yml')"

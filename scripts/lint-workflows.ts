@@ -175,10 +175,14 @@ function safeList(dir: string): import('node:fs').Dirent[] {
 export function workflowsOfArguments(args: readonly string[], cwd: string): WorkflowSource[] {
   const sources: WorkflowSource[] = []
   const missing: string[] = []
+  // A file named twice (by a glob and by name) is linted once.
+  const seen = new Set<string>()
   for (const arg of args) {
     const files = GLOB_CHARACTERS.test(arg) && !existsSync(resolve(cwd, arg)) ? expandGlob(arg, cwd) : existsSync(resolve(cwd, arg)) ? [arg] : []
     if (files.length === 0) missing.push(arg)
     for (const file of files) {
+      if (seen.has(resolve(cwd, file))) continue
+      seen.add(resolve(cwd, file))
       if (!statSync(resolve(cwd, file)).isFile()) {
         missing.push(`${file} (a folder: name its files, e.g. '${join(file, '*.yml')}')`)
         continue
