@@ -39,24 +39,21 @@ export function plannedRequests(config: Config): PlannedRequest[] {
 /**
  * Every request a real run would send, in order, GitHub's included: each secret destination's
  * reads (public key, repository IDs) before the first POST (the mint or the rotation: nothing is
- * minted until the secret can be stored), and its PUT after the Turso requests (before any
- * DELETE, which comes only once the new token is delivered). One block per destination.
+ * minted until the secret can be stored), and its PUT once the token exists, after the Turso
+ * requests. One block per destination, so several destinations (secret-targets) line up.
  */
 export function plannedRunRequests(config: Config, githubApiUrl: string): (PlannedRequest | PlannedGitHubRequest)[] {
   const turso = plannedRequests(config)
   const secret = 'delivery' in config ? config.delivery.secret : undefined
   if (secret === undefined) return turso
   const destinations = [plannedSecretRequests(secret, githubApiUrl)]
-  const firstPost = turso.findIndex((request) => request.method === 'POST')
-  const readsAt = firstPost < 0 ? 0 : firstPost
-  const firstDelete = turso.findIndex((request) => request.method === 'DELETE')
-  const writesAt = firstDelete < 0 ? turso.length : firstDelete
+  // A run that stores a token always mints it (readConfig refuses a secret with mint: false), so there is a POST.
+  const readsAt = Math.max(0, turso.findIndex((request) => request.method === 'POST'))
   return [
     ...turso.slice(0, readsAt),
     ...destinations.flatMap((destination) => destination.reads),
-    ...turso.slice(readsAt, writesAt),
-    ...destinations.map((destination) => destination.write),
-    ...turso.slice(writesAt)
+    ...turso.slice(readsAt),
+    ...destinations.map((destination) => destination.write)
   ]
 }
 
