@@ -272,4 +272,39 @@ describe('GitHub faults through the emulator\'s fault queue', () => {
         `GitHub's API rate limit for this github-token is used up; it resets at ${resetAt}. Run the step again after that, or use a token with its own allowance (a GitHub App installation token).`
     )
   })
+
+  it.each([
+    ['remaining left', { 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': 'HOUR' }],
+    ['no readable reset', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' }],
+    ['a reset of zero', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0' }]
+  ])('a 403 with %s is a permission problem, not a rate limit', async (_case, headers) => {
+    const hour = String(Math.floor(Date.now() / 1000) + 3600)
+    const fault = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value === 'HOUR' ? hour : value]))
+    emulator.addFault({ path: '/github/*', status: 403, headers: fault, body: '{"message":"Resource not accessible by personal access token"}' })
+    const error = await prepareSecret({ secretName: 'DENIED', repository: 'acme/app' }, storeOptions()).then(
+      () => new Error('the public key was read'),
+      (failure: unknown) => failure as Error
+    )
+    expect(error.message).toContain('Resource not accessible by personal access token (HTTP 403). ')
+    expect(error.message).toContain('The github-token lacks permission to write secrets')
+    expect(error.message).not.toContain('rate limit')
+  })
+
+  it("a 403 with retry-after (a secondary limit) waits that long, even when the primary one is used up for an hour", async () => {
+    const hour = String(Math.floor(Date.now() / 1000) + 3600)
+    emulator.addFault({ method: 'GET', path: '/github/*', status: 403, headers: { 'retry-after': '0', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': hour }, body: '{"message":"You have exceeded a secondary rate limit."}' })
+    const log: string[] = []
+    await (await prepareSecret({ secretName: 'SECONDARY', repository: 'acme/app' }, storeOptions(log))).store(VALUE)
+    expect(log[0]).toMatch(/: HTTP 403 You have exceeded a secondary rate limit\.; retrying in 0\.0 s \(attempt 2 of 3\)$/u)
+  })
+
+  it('a 500 with x-ratelimit-remaining 0 is a server error, retried and then reported as one', async () => {
+    const hour = String(Math.floor(Date.now() / 1000) + 3600)
+    emulator.addFault({ path: '/github/*', status: 500, times: 3, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': hour }, body: '{"message":"Server Error"}' })
+    const error = await prepareSecret({ secretName: 'BROKEN', repository: 'acme/app' }, storeOptions()).then(
+      () => new Error('the public key was read'),
+      (failure: unknown) => failure as Error
+    )
+    expect(error.message).toMatch(/Server Error \(HTTP 500\)\. GitHub still failed after 3 attempt\(s\); try again later\.$/u)
+  })
 })

@@ -3,7 +3,7 @@
  * the whole reason, so a hint that appears where it does not apply, or a cut-off echo, fails here.
  */
 import { describe, it, expect } from '@jest/globals'
-import { parseExpiration, parseGoDuration } from '../src/parsers/duration.js'
+import { compactDuration, parseExpiration, parseGoDuration } from '../src/parsers/duration.js'
 import { parsePermissions } from '../src/parsers/permissions.js'
 import { rejection } from './support/rejection.js'
 
@@ -58,6 +58,20 @@ describe('expiration written in words or with spaces: the reason gives the compa
     ['2weeks3x', `unknown unit 'weeks'; ${UNITS}; write 'w' for weeks`]
   ])('%s -> %s', (value, expected) => {
     expect(reason(() => parseExpiration(value))).toBe(expected)
+  })
+
+  it.each([
+    ['2 weeks', '2w'],
+    ['1.25 days', '1.25d'],
+    ['1. hours', '1.h'],
+    ['.5hr', '.5h'],
+    ['1h30mins', '1h30m'],
+    ['1h30m', undefined],
+    ['', undefined],
+    ['2 fortnights', undefined],
+    ['weeks', undefined]
+  ])('compactDuration(%j) is %j', (text, compact) => {
+    expect(compactDuration(text)).toBe(compact)
   })
 
   it('a valid compact duration is not second-guessed', () => {
