@@ -306,5 +306,6 @@ describe('GitHub faults through the emulator\'s fault queue', () => {
       (failure: unknown) => failure as Error
     )
     expect(error.message).toMatch(/Server Error \(HTTP 500\)\. GitHub still failed after 3 attempt\(s\); try again later\.$/u)
+    expect(emulator.requests.filter((request) => request.target === 'github')).toHaveLength(3)
   })
 })

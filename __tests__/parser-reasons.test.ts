@@ -65,6 +65,7 @@ describe('expiration written in words or with spaces: the reason gives the compa
     ['1.25 days', '1.25d'],
     ['1. hours', '1.h'],
     ['.5hr', '.5h'],
+    ['.25 hours', '.25h'],
     ['1h30mins', '1h30m'],
     ['1h30m', undefined],
     ['', undefined],

@@ -121,7 +121,7 @@ function classifyFailure(error: unknown, signal: AbortSignal, timeoutMs: number)
 
 /** Milliseconds until GitHub's rate limit resets, when the answer says it is used up; undefined otherwise. */
 export function rateLimitResetMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
-  if (String(headers['x-ratelimit-remaining']).trim() !== '0') return undefined
+  if (String(headers['x-ratelimit-remaining']) !== '0') return undefined
   const reset = Number(headers['x-ratelimit-reset'])
   if (!Number.isFinite(reset) || reset <= 0) return undefined
   return Math.max(0, reset * 1000 - now)

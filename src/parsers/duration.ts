@@ -157,7 +157,7 @@ export function compactDuration(text: string): string | undefined {
     compact += `${match[1] as string}${unit}`
     index = part.lastIndex
   }
-  return compact === '' || compact === text ? undefined : compact
+  return compact === text ? undefined : compact
 }
 
 function describeUnknownUnit(unitText: string): string {
