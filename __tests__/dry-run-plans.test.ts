@@ -150,3 +150,76 @@ describe('dry-run create-api-token and rotate-api-token', () => {
     expectNoLeaks(run, [emulator.apiToken, 'ghp_dryRunToken0123456789'])
   })
 })
+
+describe("dry-run with secret-name: GitHub's requests in their place", () => {
+  const GITHUB = 'https://ghes.example.com/api/v3'
+  const GITHUB_TOKEN = 'ghp_dryRunTokenNeverPrinted0123456789'
+  const SEALED = '{"encrypted_value":"{the token, sealed to that public key}","key_id":"{key_id of that public key}"'
+
+  function secretInputs(extra: Record<string, string>): Record<string, string> {
+    return inputs({ organization: 'acme', 'secret-name': 'TURSO_DB_TOKEN', 'github-token': GITHUB_TOKEN, ...extra })
+  }
+
+  it('create-token: the public key before the mint, the PUT after the lookup; GITHUB_API_URL is the base', async () => {
+    // A trailing slash (or two) in GITHUB_API_URL does not double the path's first one, as in the secret store.
+    const run = await runAction(secretInputs({ operation: 'create-token', database: 'app-db', 'secret-repository': 'acme/app' }), { GITHUB_API_URL: `${GITHUB}//` })
+    expect(expectPlanOnly(run)).toEqual([
+      `GET ${GITHUB}/repos/acme/app/actions/secrets/public-key`,
+      `POST ${DB_TOKENS}?expiration=never&authorization=full-access`,
+      `GET ${DB_LOOKUP}`,
+      `PUT ${GITHUB}/repos/acme/app/actions/secrets/TURSO_DB_TOKEN body ${SEALED}}`
+    ])
+    expectNoLeaks(run, [GITHUB_TOKEN])
+  })
+
+  it('rotate: every check, then the public key, all before the rotation; without GITHUB_API_URL, api.github.com', async () => {
+    const run = await runAction(secretInputs({ operation: 'rotate', database: 'app-db', 'secret-repository': 'acme/app', 'secret-environment': 'prod eu/1' }), { GITHUB_API_URL: '' })
+    expect(expectPlanOnly(run)).toEqual([
+      `GET ${DB_LOOKUP}`,
+      'GET https://api.github.com/repos/acme/app/environments/prod%20eu%2F1/secrets/public-key',
+      `POST ${DB_ROTATE}`,
+      `POST ${DB_TOKENS}?expiration=never&authorization=full-access`,
+      `PUT https://api.github.com/repos/acme/app/environments/prod%20eu%2F1/secrets/TURSO_DB_TOKEN body ${SEALED}}`
+    ])
+  })
+
+  it('an organization secret for selected repositories: the public key, each repository ID, and the PUT with visibility and the IDs', async () => {
+    const run = await runAction(
+      secretInputs({ operation: 'create-token', group: 'default', 'secret-organization': 'acme', 'secret-visibility': 'selected', 'secret-repositories': 'acme/app, acme/api' }),
+      { GITHUB_API_URL: GITHUB }
+    )
+    expect(expectPlanOnly(run)).toEqual([
+      `GET ${GITHUB}/orgs/acme/actions/secrets/public-key`,
+      `GET ${GITHUB}/repos/acme/app`,
+      `GET ${GITHUB}/repos/acme/api`,
+      `POST ${GROUP_TOKENS}?expiration=never&authorization=full-access`,
+      `PUT ${GITHUB}/orgs/acme/actions/secrets/TURSO_DB_TOKEN body ${SEALED},"visibility":"selected","selected_repository_ids":["{id of acme/app}","{id of acme/api}"]}`
+    ])
+  })
+
+  it.each([
+    [{ 'secret-organization': 'acme', 'secret-type': 'dependabot' }, '/orgs/acme/dependabot/secrets', ',"visibility":"private"'],
+    [{ 'secret-repository': 'acme/web', 'secret-type': 'dependabot' }, '/repos/acme/web/dependabot/secrets', '']
+  ])('Dependabot destinations (%j)', async (destination, collection, extraBody) => {
+    const run = await runAction(secretInputs({ operation: 'create-token', group: 'default', ...destination }), { GITHUB_API_URL: GITHUB })
+    const plan = expectPlanOnly(run)
+    expect(plan[0]).toBe(`GET ${GITHUB}${collection}/public-key`)
+    expect(plan.at(-1)).toBe(`PUT ${GITHUB}${collection}/TURSO_DB_TOKEN body ${SEALED}${extraBody}}`)
+  })
+})
+
+describe('dry-run tells the truth: a real run sends what it planned', () => {
+  it('create-token into a secret on the emulator\'s GitHub side: the same requests, GitHub\'s included', async () => {
+    const secret = { organization: 'acme', database: 'app-db', 'secret-name': 'PLANNED', 'secret-repository': 'acme/app', 'github-token': 'any-token' }
+    const env = { GITHUB_API_URL: emulator.githubUrl }
+    const plan = planned(await runAction(inputs({ operation: 'create-token', ...secret }), env))
+    const real = await runAction({ ...inputs({ operation: 'create-token', ...secret }), 'dry-run': 'false' }, env)
+    expect(real.exitCode).toBe(0)
+    const sent = emulator.requests.map((request) => `${request.method} ${request.target === 'github' ? emulator.url : ''}${request.path}${Object.keys(request.query).length === 0 ? '' : `?${new URLSearchParams(request.query).toString()}`}`)
+    const planWithoutBodies = plan.map((line) => line.replace(/ body .*$/u, ''))
+    // The mint and the lookup run concurrently: compare as sets, and the GitHub order exactly.
+    expect([...sent].sort()).toEqual([...planWithoutBodies].sort())
+    expect(sent[0]).toBe(planWithoutBodies[0])
+    expect(sent.at(-1)).toBe(planWithoutBodies.at(-1))
+  })
+})

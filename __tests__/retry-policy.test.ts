@@ -90,11 +90,14 @@ describe('undiciRetryDecision', () => {
     expect((await decide({ statusCode: 503, headers: { 'retry-after': '0' } }, 1, 2, 20)).events.map((event) => event.delayMs)).toEqual([20])
   })
 
-  it('retries a GitHub primary rate limit (403, x-ratelimit-remaining: 0) when it lifts, capped', async () => {
+  it('retries a GitHub primary rate limit (403, x-ratelimit-remaining: 0) that lifts within 30 s, within the cap; one that lifts later fails at once', async () => {
     const resetIn = (seconds: number) => String(Math.floor(Date.now() / 1000) + seconds)
-    const soon = await decide({ statusCode: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetIn(3600) } }, 1)
-    expect(soon.result).toBeNull()
-    expect(soon.events).toEqual([expect.objectContaining({ status: 403, reason: 'HTTP 403, rate limited', delayMs: 20 })])
+    const later = await decide({ statusCode: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetIn(3600) } }, 1)
+    expect(later.result).not.toBeNull()
+    expect(later.events).toEqual([])
+    const withinCap = await decide({ statusCode: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetIn(25) } }, 1)
+    expect(withinCap.result).toBeNull()
+    expect(withinCap.events).toEqual([expect.objectContaining({ status: 403, reason: 'HTTP 403, rate limited', delayMs: 20 })])
     const lifting = await decide({ statusCode: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetIn(2) } }, 1, 2, 60_000, 1)
     expect(lifting.events[0]?.delayMs).toBeGreaterThan(500)
     expect(lifting.events[0]?.delayMs).toBeLessThanOrEqual(2000)

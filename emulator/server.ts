@@ -9,6 +9,7 @@ import { rotationOutage, validateAvailability, wakeUpOutage, type Availability }
 import { handleControl } from './control.js'
 import { checkDatabaseToken, type Access } from './database-tokens.js'
 import { FaultQueue, isCannedResponse, type Fault } from './faults.js'
+import { GitHubSide, handleGitHubControl } from './github.js'
 import { flattenHeaders, parseTarget, readBody, sendError, sendJson } from './http-util.js'
 import { LibsqlEndpoint } from './libsql.js'
 import { handlePlatformApi } from './platform-api.js'
@@ -17,6 +18,7 @@ import { EmulatorState, type DatabaseState } from './state.js'
 
 export type { Availability, DowntimeMode, DowntimePhase, WakeUp } from './availability.js'
 export type { Fault } from './faults.js'
+export type { GitHubSide, StoredGitHubSecret } from './github.js'
 export type { Seed, SeedApiToken, SeedDatabase, SeedGroup, SeedOrganization } from './seed.js'
 
 export interface EmulatorOptions {
@@ -46,7 +48,8 @@ export interface RecordedRequest {
   headers: Record<string, string>
   /** Raw body text, '' if none. */
   body: string
-  target: 'api' | 'libsql'
+  /** `github`: the GitHub secrets routes under /github on the API listener. */
+  target: 'api' | 'libsql' | 'github'
   /** Database name, for libsql requests. */
   database?: string
 }
@@ -56,6 +59,10 @@ export type TokenVerification = { valid: true; claims: Record<string, unknown>; 
 export interface Emulator {
   /** API base URL, e.g. http://127.0.0.1:PORT */
   url: string
+  /** GitHub's secrets API on the same port: `${url}/github`, what GITHUB_API_URL should be. */
+  githubUrl: string
+  /** The GitHub side: stored secrets (opened), public keys, key rotation. */
+  github: GitHubSide
   /** A valid Platform API token from the seed. */
   apiToken: string
   /** Every API and libsql request received, in order, including faulted ones (not control routes). */
@@ -72,6 +79,13 @@ export interface Emulator {
   hostnameOf(database: string, organization?: string): string
   /** Closes every listener and destroys open sockets. */
   close(): Promise<void>
+}
+
+/** A JSON answer, or an empty one (GitHub's 204). */
+function sendAnswer(res: ServerResponse, answer: { status: number; json?: unknown }): void {
+  if (answer.json !== undefined) return sendJson(res, answer.status, answer.json)
+  res.writeHead(answer.status, { 'content-length': 0 })
+  res.end()
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -99,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EmulatorState(seed, options.monotonicNow)
   const faults = new FaultQueue()
   const libsql = new LibsqlEndpoint(now)
+  const github = await GitHubSide.create(undefined, now)
   const requests: RecordedRequest[] = []
   const servers: Server[] = []
   const pendingDelays = new Set<() => void>()
@@ -190,6 +205,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const emulator: Emulator = {
     url: '',
+    githubUrl: '',
+    github,
     apiToken: firstToken.value,
     requests,
     clearRequests: () => {
@@ -244,16 +261,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const body = await readBody(req)
     const method = req.method ?? 'GET'
     const target = parseTarget(req.url)
+    if (target.decodedPath.startsWith('/_emulator/github/')) {
+      const answer = handleGitHubControl(github, method, target.decodedPath, body) ?? { status: 404, json: { error: `unknown emulator control route ${method} ${target.decodedPath}` } }
+      sendJson(res, answer.status, answer.json)
+      return
+    }
     if (target.decodedPath === '/_emulator' || target.decodedPath.startsWith('/_emulator/')) {
       const answer = handleControl(controlTarget, method, target.decodedPath, body)
       sendJson(res, answer.status, answer.json)
       return
     }
     const headers = flattenHeaders(req)
-    requests.push({ method, path: target.rawPath, query: target.query, headers, body, target: 'api' })
+    const onGitHub = target.segments?.[0] === 'github'
+    requests.push({ method, path: target.rawPath, query: target.query, headers, body, target: onGitHub ? 'github' : 'api' })
+    // GitHub's routes share the API listener, so a fault for them is an `api` fault with a /github/... path.
     const fault = faults.take('api', method, target.decodedPath)
     await respond(req, res, fault, () => {
       if (target.segments === undefined) return sendError(res, 404, 'not found')
+      if (onGitHub) return sendAnswer(res, github.handle({ method, segments: target.segments.slice(1), headers, body }))
       const answer = handlePlatformApi({ state, now }, { method, segments: target.segments, query: target.query, headers, body })
       if (answer.json === undefined) {
         res.writeHead(answer.status, { 'content-length': 0 })
@@ -294,6 +319,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     servers.push(apiServer)
     const apiPort = await listen(apiServer, host, options.port ?? 0)
     emulator.url = `http://${dialableHost(host)}:${apiPort}`
+    emulator.githubUrl = `${emulator.url}/github`
     for (const db of state.allDatabases()) {
       const dbServer = createServer((req, res) => void handleDatabase(db, req, res).catch((e: unknown) => handleFailure(res, e)))
       servers.push(dbServer)

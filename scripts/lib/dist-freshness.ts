@@ -1,35 +1,60 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /**
- * Whether dist/index.js is older than a file of src/: then it does not run the code you see.
- * The demo calls `ensureFreshDist` before running dist/index.js, so a change to src/ is never
- * demonstrated with an old bundle by mistake.
+ * Whether dist/ was built from the sources as they are now: then it runs the code you see. The
+ * build records a SHA-256 of each file that shapes the bundle in dist/sources.json; the demo
+ * calls `ensureFreshDist`, which compares those with the files' contents now. Contents, not
+ * modification times: a fresh clone's checkout gives every file the time of the checkout, in
+ * whatever order, which says nothing about which was built from which.
  */
 
-/** The most recently modified file under `dir`, or undefined for an empty tree. */
-export function newestFile(dir: string): { path: string; mtimeMs: number } | undefined {
-  let newest: { path: string; mtimeMs: number } | undefined
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    const candidate = entry.isDirectory() ? newestFile(path) : { path, mtimeMs: statSync(path).mtimeMs }
-    if (candidate !== undefined && (newest === undefined || candidate.mtimeMs > newest.mtimeMs)) newest = candidate
-  }
-  return newest
+/** What dist/ is built from, besides src/: the locked dependencies, the compiler settings and the build itself. */
+const BUILD_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/build.ts']
+
+export const SOURCES_MANIFEST = 'sources.json'
+
+function filesUnder(root: string, dir: string): string[] {
+  const full = join(root, dir)
+  if (!existsSync(full)) return []
+  return readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`
+    return entry.isDirectory() ? filesUnder(root, path) : [path]
+  })
 }
 
-/** Why dist/ needs a rebuild (missing, or older than which src/ file), or undefined if it does not. */
+/** `path → sha256` of every file under src/ and of the build inputs, sorted by path, `/` separated. */
+export function sourceHashes(root: string): Record<string, string> {
+  const paths = [...filesUnder(root, 'src'), ...BUILD_INPUTS.filter((path) => existsSync(join(root, path)))].sort()
+  return Object.fromEntries(paths.map((path) => [path, createHash('sha256').update(readFileSync(join(root, path))).digest('hex')]))
+}
+
+/** Written by `npm run build` next to the bundle. */
+export function writeSourcesManifest(root: string, outDir: string): void {
+  writeFileSync(join(outDir, SOURCES_MANIFEST), `${JSON.stringify(sourceHashes(root), null, 2)}\n`)
+}
+
+/** Why dist/ needs a rebuild (missing, or which source differs from what it was built from), or undefined if it does not. */
 export function staleDistReason(root: string): string | undefined {
-  let built: number
+  if (!existsSync(join(root, 'dist', 'index.js'))) return 'dist/index.js does not exist'
+  let built: Record<string, string>
   try {
-    built = statSync(join(root, 'dist', 'index.js')).mtimeMs
+    built = JSON.parse(readFileSync(join(root, 'dist', SOURCES_MANIFEST), 'utf8')) as Record<string, string>
   } catch {
-    return 'dist/index.js does not exist'
+    return `dist/${SOURCES_MANIFEST} (the record of what dist/ was built from) is missing or unreadable`
   }
-  const newest = newestFile(join(root, 'src'))
-  if (newest === undefined || newest.mtimeMs <= built) return undefined
-  return `dist/index.js is older than ${relative(root, newest.path)}`
+  const now = sourceHashes(root)
+  const changed = Object.keys(now).filter((path) => built[path] !== undefined && built[path] !== now[path])
+  const added = Object.keys(now).filter((path) => built[path] === undefined)
+  const removed = Object.keys(built).filter((path) => now[path] === undefined)
+  const parts = [
+    changed.length > 0 ? `${changed.join(', ')} changed` : '',
+    added.length > 0 ? `${added.join(', ')} added` : '',
+    removed.length > 0 ? `${removed.join(', ')} removed` : ''
+  ].filter((part) => part !== '')
+  return parts.length === 0 ? undefined : `since dist/ was built, ${parts.join('; ')}`
 }
 
 /**

@@ -141,12 +141,19 @@ export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCall
       return
     }
     // GitHub sends x-ratelimit-reset on every answer: it is a wait only when the answer is a rate limit.
+    const rateLimited = failure.statusCode !== undefined && isRateLimited(failure.statusCode, failure.headers)
     const askedFor =
       failure.statusCode === undefined
         ? undefined
-        : isRateLimited(failure.statusCode, failure.headers)
+        : rateLimited
           ? rateLimitWaitMs(failure.headers)
           : retryAfterMs(failure.headers?.['retry-after'])
+    // A limit that lifts after the longest wait the action ever makes (an hour-long primary limit)
+    // is not worth a retry that will be refused too: fail now, and the error says when it lifts.
+    if (rateLimited && askedFor !== undefined && askedFor > MAX_RETRY_WAIT_MS) {
+      callback(err)
+      return
+    }
     const delayMs =
       askedFor !== undefined
         ? retryAfterWaitMs(askedFor, policy.maxDelayMs, policy.minDelayMs)

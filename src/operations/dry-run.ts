@@ -1,3 +1,4 @@
+import { plannedSecretRequests, type PlannedGitHubRequest } from '../github/secret-plan.js'
 import type { Config } from '../inputs.js'
 import {
   createApiTokenRequest,
@@ -56,7 +57,31 @@ function apiTokenPlan(config: Extract<Config, { operation: 'create-api-token' | 
   ]
 }
 
-export function formatPlannedRequest(request: PlannedRequest): string {
+/**
+ * Every request a real run would send, in order, GitHub's included: each secret destination's
+ * reads (public key, repository IDs) before the first POST (the mint or the rotation: nothing is
+ * minted until the secret can be stored), and its PUT once the token exists, after the Turso
+ * requests. One block per destination, so several destinations (secret-targets) line up.
+ */
+export function plannedRunRequests(config: Config, githubApiUrl: string): (PlannedRequest | PlannedGitHubRequest)[] {
+  const turso = plannedRequests(config)
+  const secret = 'delivery' in config ? config.delivery.secret : undefined
+  if (secret === undefined) return turso
+  const destinations = secret.targets.map((target) => plannedSecretRequests(target, githubApiUrl))
+  // A run that stores a token always mints it (readConfig refuses a secret with mint: false), so there is a POST.
+  const readsAt = Math.max(0, turso.findIndex((request) => request.method === 'POST'))
+  // rotate-api-token stores the new token right after validating it, before revoking anything.
+  const writesAt = config.operation === 'rotate-api-token' ? readsAt + 2 : turso.length
+  return [
+    ...turso.slice(0, readsAt),
+    ...destinations.flatMap((destination) => destination.reads),
+    ...turso.slice(readsAt, writesAt),
+    ...destinations.map((destination) => destination.write),
+    ...turso.slice(writesAt)
+  ]
+}
+
+export function formatPlannedRequest(request: PlannedRequest | PlannedGitHubRequest): string {
   const query = new URLSearchParams(request.query).toString()
   const body = request.body === undefined ? '' : ` body ${request.body}`
   return `${request.method} ${request.path}${query === '' ? '' : `?${query}`}${body}`

@@ -126,12 +126,49 @@ export function parseGoDuration(text: string): bigint {
   return total
 }
 
+// English unit words people write (`2 weeks`, `90mins`), and the unit each means.
+const UNIT_WORDS: ReadonlyMap<string, string> = new Map(
+  (
+    [
+      ['ns', ['nanosecond', 'nanoseconds', 'nsec', 'nsecs']],
+      ['us', ['microsecond', 'microseconds', 'usec', 'usecs']],
+      ['ms', ['millisecond', 'milliseconds', 'msec', 'msecs']],
+      ['s', ['sec', 'secs', 'second', 'seconds']],
+      ['m', ['min', 'mins', 'minute', 'minutes']],
+      ['h', ['hr', 'hrs', 'hour', 'hours']],
+      ['d', ['day', 'days']],
+      ['w', ['wk', 'wks', 'week', 'weeks']]
+    ] as const
+  ).flatMap(([unit, words]) => words.map((word) => [word, unit] as const))
+)
+
+/** `2 weeks` → `2w`, `1 hour 30 min` → `1h30m`: the compact form of a duration written in words or with spaces; undefined if it is not one. */
+export function compactDuration(text: string): string | undefined {
+  const part = /(\d+(?:\.\d*)?|\.\d+)\s*([^\s\d.]+)\s*/uy
+  let compact = ''
+  let index = 0
+  while (index < text.length) {
+    part.lastIndex = index
+    const match = part.exec(text)
+    if (match === null) return undefined
+    const written = match[2] as string
+    const unit = NANOSECONDS_PER_UNIT.has(written) ? written : UNIT_WORDS.get(written.toLowerCase())
+    if (unit === undefined) return undefined
+    compact += `${match[1] as string}${unit}`
+    index = part.lastIndex
+  }
+  return compact === text ? undefined : compact
+}
+
 function describeUnknownUnit(unitText: string): string {
+  const word = UNIT_WORDS.get(unitText.toLowerCase())
   const hint = NANOSECONDS_PER_UNIT.has(unitText.toLowerCase())
     ? `; units are case-sensitive, write '${unitText.toLowerCase()}'`
     : unitText === 'y'
       ? '; there is no year unit, use 52w or 365d'
-      : ''
+      : word !== undefined
+        ? `; write '${word}' for ${unitText}`
+        : ''
   return `unknown unit '${echoValue(unitText)}'; units: ${UNIT_LIST}${hint}`
 }
 
@@ -177,7 +214,10 @@ function throwIfObviouslyWrong(text: string, value: string, fail: (value: string
   }
   if (text[0] === '-') throw fail(value, 'a token lifetime cannot be negative')
   if (text[0] === '+') throw fail(value, "leave out the '+' sign")
-  if (/\s/u.test(text)) throw fail(value, 'no spaces inside: write the parts together, e.g. 1h30m')
+  const compact = compactDuration(text)
+  if (/\s/u.test(text)) throw fail(value, `no spaces inside: write ${compact === undefined ? 'the parts together, e.g. 1h30m' : `'${compact}'`}`)
+  // Without spaces, a compact form that differs has a unit word in it, which the grammar refuses anyway.
+  if (compact !== undefined) throw fail(value, `write '${compact}'`)
   if (/^(?:\d+(?:\.\d*)?|\.\d+)$/u.test(text) && text !== '0') {
     throw fail(value, `a number needs a unit, e.g. ${text}h or ${text}d; units: ${UNIT_LIST}`)
   }
