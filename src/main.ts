@@ -7,6 +7,7 @@ import { createToken } from './operations/create-token.js'
 import { formatPlannedRequest, plannedRequests } from './operations/dry-run.js'
 import { revoke } from './operations/revoke.js'
 import { rotate } from './operations/rotate.js'
+import { watchForCancellation } from './runner/cancellation.js'
 import { newReport, renderSummary, type Report } from './runner/report.js'
 import { redact, registerSecret } from './runner/secrets.js'
 import { printableLine } from './runner/server-text.js'
@@ -18,6 +19,8 @@ import { USER_AGENT } from './version.js'
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   const report = newReport(core.getInput('operation') || '(none)')
+  // A cancelled job (SIGINT/SIGTERM) still says what was done, and gets its summary.
+  const cancellation = watchForCancellation({ report, printable, writeSummary: () => writeSummary(report, Date.now() - startedAt) })
   let http: HttpClient | undefined
   try {
     const config = readConfig({
@@ -46,6 +49,7 @@ export async function run(): Promise<void> {
     // The stack is for maintainers: printed only when the runner has debug logging on (RUNNER_DEBUG=1).
     if (core.isDebug() && error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
   } finally {
+    cancellation.dispose()
     await closeQuietly(http)
     await writeSummary(report, Date.now() - startedAt)
   }

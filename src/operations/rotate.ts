@@ -98,7 +98,7 @@ async function sendRotate(context: OperationContext, target: TokenTarget, invali
       setFact(context, 'Rotate request', `refused: nothing was rotated`)
       throw error
     }
-    setFact(context, 'Rotate request', `sent at ${sentAt}, no clear answer (${cause}): the old tokens may already be invalid`)
+    setFact(context, 'Rotate request', `sent at ${sentAt}, no clear answer (${cause})`)
     context.warning(
       `The rotate request got no clear answer (${cause}): Turso may have applied it, so the old tokens may already be invalid. ` +
         'Minting and delivering the replacement anyway.'
