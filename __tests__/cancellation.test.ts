@@ -110,6 +110,7 @@ describe('describeProgress', () => {
 
   it.each<[string, string, Array<[string, string]>, string]>([
     ['create-token, nothing yet', 'create-token', [], 'The step was cancelled (SIGTERM) before it finished. No token was minted.'],
+    ['revoke', 'revoke', [], 'The step was cancelled (SIGTERM) before it finished. The job summary lists what it did so far.'],
     [
       'create-token, minted and exported',
       'create-token',

@@ -65,6 +65,8 @@ export function describeProgress(report: Report, signal: string): string {
   const fact = (label: string): string | undefined => report.facts.find(([name]) => name === label)?.[1]
   const stored = report.facts.find(([name]) => name.startsWith('Stored'))
   const parts = [`The step was cancelled (${signal}) before it finished.`]
+  // The other operations mint no database token: the summary's rows say what they did.
+  if (report.operation !== 'rotate' && report.operation !== 'create-token') return `${parts[0]} The job summary lists what it did so far.`
   const invalidated = fact('Invalidated')
   const request = fact('Rotate request')
   let tokensMayBeDead = false
