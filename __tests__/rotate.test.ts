@@ -83,6 +83,9 @@ describe('rotate a group', () => {
     expect(run.stdout).toContain(
       "Rotating invalidates the tokens of every database of group 'default' of your user account (not listed: set organization to your username to have them named)"
     )
+    // No other row comes first here: the request's row is still replaced once it succeeded.
+    expect(run.summary).not.toContain('Rotate request')
+    expect(run.summary).toMatch(/\| Invalidated \| every token of group 'default' of your user account, for all of its databases at /)
   })
 })
 

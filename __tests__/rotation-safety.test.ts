@@ -121,12 +121,19 @@ describe('a rotate request whose answer is lost on every attempt (Turso applied 
 
 describe('a rotate request answered 5xx until the retries run out', () => {
   it('counts as done: the replacement is minted and output, and the error gives the status and message', async () => {
-    emulator.addFault({ method: 'POST', path: DB_ROTATE, status: 503, body: '{"error":"upstream unavailable"}' })
+    emulator.addFault({ method: 'POST', path: DB_ROTATE, status: 500, body: '{"error":"upstream unavailable"}' })
     const run = await runAction(rotateInputs())
     expect(run.exitCode).toBe(1)
     expect(apiCalls().slice(-2)).toEqual([`POST ${DB_ROTATE}`, `POST ${DB_TOKENS}`])
     expect(emulator.verifyDatabaseToken(run.outputs.token, 'app-db', 'acme').valid).toBe(true)
-    expect(errorLines(run.stdout)[0]).toMatch(/but got no clear answer \(HTTP 503: upstream unavailable\), so Turso may have applied it/)
+    expect(errorLines(run.stdout)[0]).toMatch(/but got no clear answer \(HTTP 500: upstream unavailable\), so Turso may have applied it/)
+  })
+
+  it('an empty 5xx body: the status alone', async () => {
+    emulator.addFault({ method: 'POST', path: DB_ROTATE, status: 504, body: '' })
+    const run = await runAction(rotateInputs({ mint: 'false' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorLines(run.stdout)[0]).toMatch(/but got no clear answer \(HTTP 504\), so Turso may have applied it/)
   })
 
   it('after retries: says how many attempts the status answered', async () => {

@@ -132,8 +132,7 @@ function setFact(context: OperationContext, label: string, value: string): void 
 }
 
 function removeFact(context: OperationContext, label: string): void {
-  const index = context.report.facts.findIndex(([existing]) => existing === label)
-  if (index >= 0) context.report.facts.splice(index, 1)
+  context.report.facts = context.report.facts.filter(([existing]) => existing !== label)
 }
 
 /** What preflight learnt: the mint's `Prepared`, and the databases whose tokens the rotation kills (when listable). */
