@@ -5,7 +5,7 @@
  * the bundle for real.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { describeProgress } from '../src/runner/cancellation.js'
+import { describeProgress, watchForCancellation } from '../src/runner/cancellation.js'
 import { newReport, type Report } from '../src/runner/report.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
@@ -131,6 +131,17 @@ describe('describeProgress', () => {
       "The step was cancelled (SIGTERM) before it finished. The old tokens are invalid: the rotation of every token of group 'g' at T succeeded. A replacement was minted (full-access, never expires) and set as the token output and stored as a secret (`S` in repository o/r)."
     ],
     [
+      'rotate, delivered everywhere',
+      'rotate',
+      [
+        ['Invalidated', "every token of group 'g' at T"],
+        ['Token', 'full-access, never expires'],
+        ['Stored as secret', '`S` in repository o/r'],
+        ['Exported', '`TURSO_AUTH_TOKEN`']
+      ],
+      "The step was cancelled (SIGTERM) before it finished. The old tokens are invalid: the rotation of every token of group 'g' at T succeeded. A replacement was minted (full-access, never expires) and set as the token output, stored as a secret (`S` in repository o/r) and exported (`TURSO_AUTH_TOKEN`)."
+    ],
+    [
       'rotate, refused',
       'rotate',
       [['Rotate request', 'refused: nothing was rotated']],
@@ -138,5 +149,38 @@ describe('describeProgress', () => {
     ]
   ])('%s', (_label, operation, facts, expected) => {
     expect(describeProgress(report(operation, facts), 'SIGTERM')).toBe(expected)
+  })
+})
+
+describe('watchForCancellation', () => {
+  const hooks = (writeSummary: () => Promise<void>, exited: number[]): Parameters<typeof watchForCancellation>[0] => ({
+    report: newReport('create-token'),
+    writeSummary,
+    printable: (message) => message,
+    exit: (code) => exited.push(code)
+  })
+
+  it('exits even when the summary write hangs, after a short wait', async () => {
+    const exited: number[] = []
+    const watcher = watchForCancellation(hooks(() => new Promise<void>(() => undefined), exited))
+    try {
+      process.emit('SIGTERM')
+      await waitFor(() => exited.length > 0)
+      expect(exited).toEqual([143])
+    } finally {
+      watcher.dispose()
+    }
+  })
+
+  it('stops listening once disposed: a finished run leaves no handler behind', async () => {
+    const before = process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')
+    const exited: number[] = []
+    const watcher = watchForCancellation(hooks(async () => undefined, exited))
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(before + 2)
+    watcher.dispose()
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(before)
+    await runAction(rotateInputs({ mint: 'false' }))
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(before)
+    expect(exited).toEqual([])
   })
 })

@@ -259,7 +259,11 @@ describe('verify on a database whose configuration shuts the runner out', () => 
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['allowed_ips', { allowed_ips: ['203.0.113.7', '10.0.0.0/8'] }, /it accepts connections only from allowed_ips \(203\.0\.113\.7, 10\.0\.0\.0\/8\)/],
-    ['allowed_aws_vpc_ids', { allowed_aws_vpc_ids: ['vpce-0fe6c8807461bba49'] }, /it accepts connections only through allowed_aws_vpc_ids \(vpce-0fe6c8807461bba49\)/],
+    [
+      'allowed_aws_vpc_ids',
+      { allowed_aws_vpc_ids: ['vpce-0fe6c8807461bba49', 'vpce-1a'] },
+      /it accepts connections only through allowed_aws_vpc_ids \(vpce-0fe6c8807461bba49, vpce-1a\)/
+    ],
     ['block_reads', { block_reads: true }, /it blocks reads \(block_reads\)/]
   ])('%s: refused before anything is minted or rotated, naming verify', async (_label, configuration, reason) => {
     const old = await tokenBefore()
@@ -321,13 +325,16 @@ describe('verify on a database whose configuration shuts the runner out', () => 
     const run = await runAction(rotateInputs({ verify: 'true' }))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/: read and write access works$/m)
+    expect(run.stdout).not.toContain('blocks writes')
   })
 
   it('create-token: refused before minting', async () => {
     await configure({ allowed_ips: ['203.0.113.7'] })
-    const run = await runAction(rotateInputs({ operation: 'create-token', verify: 'true' }))
+    const run = await runAction(rotateInputs({ operation: 'create-token', verify: 'true' }), { RUNNER_DEBUG: '1' })
     expect(run.exitCode).toBe(1)
     expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db/configuration'])
+    // The stack a maintainer reads with debug logging on names the kind of failure.
+    expect(run.stdout).toMatch(/^::debug::UnverifiableDatabaseError: Nothing was minted/m)
     expect(errorLines(run.stdout)[0]).toMatch(/^::error::Nothing was minted: verify cannot succeed on database 'app-db': it accepts connections only from allowed_ips \(203\.0\.113\.7\)/)
   })
 

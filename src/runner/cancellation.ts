@@ -96,7 +96,8 @@ export function describeProgress(report: Report, signal: string): string {
       `A ${tokensMayBeDead ? 'replacement' : 'token'} was minted (${token}) and ${delivered}${stored === undefined ? '; it was not stored as a secret' : ''}.`
     )
   }
-  if (tokensMayBeDead && (token === undefined || stored === undefined)) {
+  // Nothing is stored without a token, so this covers "no replacement" too.
+  if (tokensMayBeDead && stored === undefined) {
     parts.push('To deliver a working token, re-run this step with operation: create-token and the same inputs (do not rotate again).')
   }
   return parts.join(' ')
