@@ -48,6 +48,8 @@ describe('rotate a database that belongs to a group', () => {
     expect(run.stdout.indexOf('Rotating invalidates')).toBeLessThan(run.stdout.indexOf('Invalidating every token of group'))
     expect(run.summary).toContain("| Databases affected | 'app-db', 'analytics' |")
     expect(run.summary).not.toContain('Rotate request')
+    // No attach-databases: nothing said about them.
+    expect(run.stdout).not.toContain('attach-databases')
 
     expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
     expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(false)
@@ -179,6 +181,7 @@ describe('rotate checks what it can before the irreversible request', () => {
       'POST /v1/organizations/acme/groups/default/auth/tokens'
     ])
     expect(emulator.requests.filter((request) => request.target === 'libsql').map((request) => request.database)).toEqual(['app-db', 'app-db'])
+    expect(run.stdout).toContain(`The group token will be verified on the first database of group 'default' (${emulator.hostnameOf('app-db', 'acme')})\n`)
     expect(run.stdout.indexOf("The group token will be verified on the first database of group 'default'")).toBeLessThan(run.stdout.indexOf('Invalidated'))
   })
 

@@ -116,6 +116,8 @@ describe('rotate with mint: false', () => {
     const run = await runAction(rotateInputs({ mint: 'false' }))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/^Invalidated every token of database 'app-db' in organization 'acme' at \d{4}-/m)
+    // Its group is unknown, so no group is listed.
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'POST /v1/organizations/acme/databases/app-db/auth/rotate'])
   })
 })
 

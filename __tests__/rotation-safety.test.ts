@@ -230,13 +230,36 @@ describe('the databases whose tokens die', () => {
     expect(summaryRow(run.summary, 'Databases affected')).toBe("| Databases affected | 'app-db', 'analytics' |")
   })
 
-  it('a list that fails only warns (nothing needs it), and the rotation goes on', async () => {
+  it.each([['with', {}], ['with mint: false and', { mint: 'false' }]])('a list that fails only warns %s a database target (nothing needs it), and the rotation goes on', async (_label, extra) => {
     emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases', status: 500, body: '{"error":"boom"}' })
-    const run = await runAction(rotateInputs())
+    const run = await runAction(rotateInputs(extra))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/^::warning::Could not list the databases of group 'default' before rotating, so they are not named: .*boom/m)
     expect(run.stdout).not.toContain('Rotating invalidates')
     expect(summaryRow(run.summary, 'Databases affected')).toBeUndefined()
+  })
+
+  it('a group whose list fails: not named, and no claim that it cannot be listed', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases', status: 500, body: '{"error":"boom"}' })
+    const run = await runAction(rotateInputs({ database: '', group: 'default', mint: 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::warning::Could not list the databases of group 'default' before rotating/m)
+    expect(run.stdout).not.toContain('Rotating invalidates')
+  })
+
+  it('a group without databases: says so', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases', status: 200, body: '{"databases":[]}' })
+    const run = await runAction(rotateInputs({ database: '', group: 'staging', mint: 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('Rotating invalidates the tokens of 0 databases: no database\n')
+  })
+
+  it('the database lookup that fails before a rotation with a mint: stops it, naming the lookup', async () => {
+    emulator.addFault({ method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 403, body: '{"error":"forbidden"}' })
+    const run = await runAction(rotateInputs())
+    expect(run.exitCode).toBe(1)
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db'])
+    expect(errorLines(run.stdout)[0]).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, the database lookup \(its address is needed for database-url, verify and export-env\) failed: /)
   })
 
   it('a group with verify: a list that fails stops the step before rotating (the token is verified on one of them)', async () => {
