@@ -198,3 +198,39 @@ describe('dist/index.js: a concurrent rotation of the same group', () => {
     expect(emulator.requests.filter((request) => request.target === 'libsql')).toHaveLength(3)
   })
 })
+
+describe('dist/index.js: the rotate answer is lost on every attempt, after Turso applied it', () => {
+  it('still ends with a working replacement stored, then fails saying the old tokens may be invalid', async () => {
+    const old = await tokenBefore()
+    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/rotate', dropResponse: true })
+    const result = await run()
+    expect(result.exitCode).toBe(1)
+    expect(emulator.verifyDatabaseToken(old, 'app-db', 'acme').valid).toBe(false)
+    expect(await storedSecret()).toBe(result.outputs.token)
+    expect(emulator.verifyDatabaseToken(result.outputs.token, 'app-db', 'acme').valid).toBe(true)
+    const [error, ...more] = errorLines(result.stdout)
+    expect(more).toEqual([])
+    expect(error).toMatch(/^::error::The request to invalidate every token of group 'default' .* got no clear answer \(.*connection reset\), so Turso may have applied it: the old tokens may already be invalid\. The replacement is set as the token output and stored in secret TURSO_AUTH_TOKEN in repository octo-org\/app, so clients that use it keep working either way\./)
+    expectNoLeaks(result, [emulator.apiToken, old, result.outputs.token, github.token])
+  })
+})
+
+describe('dist/index.js: an API token that may rotate but not mint', () => {
+  it('never rotates: the throw-away mint is refused first', async () => {
+    const old = await tokenBefore()
+    const response = await fetch(`${emulator.url}/v1/auth/api-tokens/dist-rotate-only-${Date.now()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ organization: 'acme', group: 'default', scopes: ['read', 'db:rotate-creds'] })
+    })
+    const scoped = ((await response.json()) as { token: string }).token
+    emulator.clearRequests()
+    const result = await runBundledAction(inputs(), { TURSO_API_TOKEN: scoped, GITHUB_API_URL: github.url })
+    expect(result.exitCode).toBe(1)
+    expect(apiCalls()).not.toContain(ROTATE)
+    expect(emulator.verifyDatabaseToken(old, 'app-db', 'acme').valid).toBe(true)
+    expect(errorLines(result.stdout)[0]).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, minting a throw-away token \(expiring in 1s\) to prove api-token may mint the replacement failed: .*HTTP 403/)
+    expect(github.secrets.size).toBe(0)
+    expectNoLeaks(result, [emulator.apiToken, scoped, old, github.token])
+  })
+})

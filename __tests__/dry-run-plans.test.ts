@@ -19,6 +19,11 @@ const DB_LOOKUP = '/v1/organizations/acme/databases/app-db'
 const GROUP_TOKENS = '/v1/organizations/acme/groups/default/auth/tokens'
 const GROUP_ROTATE = '/v1/organizations/acme/groups/default/auth/rotate'
 const GROUP_DATABASES = '/v1/organizations/acme/databases?group=default'
+// A database's group is known only from its lookup.
+const ITS_GROUP_DATABASES = '/v1/organizations/acme/databases?group={group}'
+const DB_CONFIGURATION = '/v1/organizations/acme/databases/app-db/configuration'
+const PROBE_DB = `POST ${DB_TOKENS}?expiration=1s&authorization=full-access`
+const PROBE_GROUP = `POST ${GROUP_TOKENS}?expiration=1s&authorization=full-access`
 
 /** The planned requests, as printed under the "Dry run" line. */
 function planned(run: InProcessRun): string[] {
@@ -57,9 +62,9 @@ describe('dry-run create-token', () => {
     expect(run.summary).toContain("| Target | database 'app-db' in organization 'acme' |")
   })
 
-  it('database with verify: no group database list (the lookup gives the address)', async () => {
+  it('database with verify: its configuration first, no group database list (the lookup gives the address)', async () => {
     const run = await runAction(inputs({ operation: 'create-token', organization: 'acme', database: 'app-db', verify: 'true' }))
-    expect(expectPlanOnly(run)).toEqual([`POST ${DB_TOKENS}?expiration=never&authorization=full-access`, `GET ${DB_LOOKUP}`])
+    expect(expectPlanOnly(run)).toEqual([`GET ${DB_CONFIGURATION}`, `POST ${DB_TOKENS}?expiration=never&authorization=full-access`, `GET ${DB_LOOKUP}`])
   })
 
   it('group without verify: the mint alone, without a body', async () => {
@@ -79,38 +84,56 @@ describe('dry-run create-token', () => {
 })
 
 describe('dry-run rotate', () => {
-  it('database: the lookup, the rotation, then the replacement mint', async () => {
+  it('database: the lookup, its group\'s databases, the throw-away mint, the rotation, then the replacement mint', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', database: 'app-db' }))
-    expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `POST ${DB_ROTATE}`, `POST ${DB_TOKENS}?expiration=never&authorization=full-access`])
+    expect(expectPlanOnly(run)).toEqual([
+      `GET ${DB_LOOKUP}`,
+      `GET ${ITS_GROUP_DATABASES}`,
+      PROBE_DB,
+      `POST ${DB_ROTATE}`,
+      `POST ${DB_TOKENS}?expiration=never&authorization=full-access`
+    ])
     expect(run.summary).toContain("| Target | database 'app-db' in organization 'acme' |")
   })
 
-  it('database with verify: the same three requests, no group database list', async () => {
+  it('database with verify: its configuration too', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', database: 'app-db', verify: 'true' }))
-    expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `POST ${DB_ROTATE}`, `POST ${DB_TOKENS}?expiration=never&authorization=full-access`])
+    expect(expectPlanOnly(run)).toEqual([
+      `GET ${DB_LOOKUP}`,
+      `GET ${ITS_GROUP_DATABASES}`,
+      `GET ${DB_CONFIGURATION}`,
+      PROBE_DB,
+      `POST ${DB_ROTATE}`,
+      `POST ${DB_TOKENS}?expiration=never&authorization=full-access`
+    ])
   })
 
   it('database with mint false: the lookup and the rotation, no mint', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', database: 'app-db', mint: 'false' }))
-    expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `POST ${DB_ROTATE}`])
+    expect(expectPlanOnly(run)).toEqual([`GET ${DB_LOOKUP}`, `GET ${ITS_GROUP_DATABASES}`, `POST ${DB_ROTATE}`])
   })
 
   it('group without verify: the rotation, then the mint', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', group: 'default', expiration: '1d' }))
-    expect(expectPlanOnly(run)).toEqual([`POST ${GROUP_ROTATE}`, `POST ${GROUP_TOKENS}?expiration=1d&authorization=full-access`])
+    expect(expectPlanOnly(run)).toEqual([`GET ${GROUP_DATABASES}`, PROBE_GROUP, `POST ${GROUP_ROTATE}`, `POST ${GROUP_TOKENS}?expiration=1d&authorization=full-access`])
     expect(run.summary).toContain("| Target | group 'default' in organization 'acme' |")
   })
 
   it('group with verify: the database list is planned too, and the rotation still comes before the mint', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', group: 'default', verify: 'true' }))
     const plan = expectPlanOnly(run)
-    expect([...plan].sort()).toEqual([`GET ${GROUP_DATABASES}`, `POST ${GROUP_ROTATE}`, `POST ${GROUP_TOKENS}?expiration=never&authorization=full-access`].sort())
-    expect(plan.indexOf(`POST ${GROUP_ROTATE}`)).toBeLessThan(plan.indexOf(`POST ${GROUP_TOKENS}?expiration=never&authorization=full-access`))
+    expect(plan).toEqual([
+      `GET ${GROUP_DATABASES}`,
+      'GET /v1/organizations/acme/databases/{database}/configuration',
+      PROBE_GROUP,
+      `POST ${GROUP_ROTATE}`,
+      `POST ${GROUP_TOKENS}?expiration=never&authorization=full-access`
+    ])
   })
 
-  it('group with mint false: the rotation alone', async () => {
+  it('group with mint false: the group\'s databases, then the rotation', async () => {
     const run = await runAction(inputs({ operation: 'rotate', organization: 'acme', group: 'default', mint: 'false' }))
-    expect(expectPlanOnly(run)).toEqual([`POST ${GROUP_ROTATE}`])
+    expect(expectPlanOnly(run)).toEqual([`GET ${GROUP_DATABASES}`, `POST ${GROUP_ROTATE}`])
   })
 })
 

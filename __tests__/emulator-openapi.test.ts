@@ -299,6 +299,55 @@ describe('getDatabase, listDatabases and getGroup', () => {
   })
 })
 
+describe('getDatabaseConfiguration and updateDatabaseConfiguration (.../databases/{db}/configuration)', () => {
+  const ORG_DB_CONFIGURATION = '/v1/organizations/{organizationSlug}/databases/{databaseName}/configuration'
+  const path = '/v1/organizations/acme/databases/analytics/configuration'
+
+  it('answers every field of the documented configuration, unrestricted by default', async () => {
+    const answer = await call('GET', path)
+    expect(answer.status).toBe(200)
+    expectConforms('GET', ORG_DB_CONFIGURATION, answer)
+    expect(answer.json).toMatchObject({ allowed_ips: [], allowed_aws_vpc_ids: [], block_reads: false, block_writes: false })
+    const declared = declaredProperties(spec, responseSchema(spec, 'GET', ORG_DB_CONFIGURATION, 200).schema as JsonSchema)
+    expect(Object.keys(answer.json as object).sort()).toEqual([...declared].sort())
+  })
+
+  it('a PATCH changes only the fields it names; the GET and the database record then report them', async () => {
+    const patched = await call('PATCH', path, { body: JSON.stringify({ allowed_ips: ['203.0.113.7'], block_writes: true }) })
+    expect(patched.status).toBe(200)
+    expectConforms('PATCH', ORG_DB_CONFIGURATION, patched)
+    const again = await call('PATCH', path, { body: JSON.stringify({ block_reads: true }) })
+    expect(again.json).toMatchObject({ allowed_ips: ['203.0.113.7'], allowed_aws_vpc_ids: [], block_reads: true, block_writes: true })
+    const read = await call('GET', path)
+    expectConforms('GET', ORG_DB_CONFIGURATION, read)
+    expect(read.json).toMatchObject({ allowed_ips: ['203.0.113.7'], block_reads: true, block_writes: true })
+    const database = await call('GET', '/v1/organizations/acme/databases/analytics')
+    expect(database.json).toMatchObject({ database: { block_reads: true, block_writes: true } })
+    await call('PATCH', path, { body: JSON.stringify({ allowed_ips: [], block_reads: false, block_writes: false }) })
+    expect((await call('GET', path)).json).toMatchObject({ allowed_ips: [], block_reads: false, block_writes: false })
+  })
+
+  it.each(['{"allowed_ips":"203.0.113.7"}', '{"block_reads":"yes"}', '[]', 'not json'])('refuses the body %s with 400', async (body) => {
+    const answer = await call('PATCH', path, { body })
+    expect(answer.status).toBe(400)
+    expect(answer.json).toEqual({ error: 'Invalid request body' })
+  })
+
+  it('an unknown database is 404; a group-scoped token needs read to see it, db:configure to change it', async () => {
+    const missing = await call('GET', '/v1/organizations/acme/databases/nope/configuration')
+    expect(missing.status).toBe(404)
+    const reader = await call('POST', `/v1/auth/api-tokens/config-reader-${Date.now()}`, {
+      body: JSON.stringify({ organization: 'acme', group: 'default', scopes: ['read'] })
+    })
+    const token = (reader.json as { token: string }).token
+    expect((await call('GET', path, { token })).status).toBe(200)
+    const refused = await call('PATCH', path, { token, body: '{"block_reads":true}' })
+    expect(refused.status).toBe(403)
+    expectConforms('PATCH', ORG_DB_CONFIGURATION, refused)
+    expect((await call('GET', path)).json).toMatchObject({ block_reads: false })
+  })
+})
+
 describe('Platform API tokens (/v1/auth/...)', () => {
   it('validates the bearer token: exp -1 for a token that never expires', async () => {
     const answer = await call('GET', '/v1/auth/validate')

@@ -67,7 +67,7 @@ describe('retryable answers are retried up to `retries` times, each attempt logg
     expect(run.outputs['rotated-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
     expect(Date.parse(run.outputs['rotated-at'])).toBeLessThanOrEqual(Date.now())
-    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', `POST ${ROTATE_PATH}`, `POST ${ROTATE_PATH}`])
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'GET /v1/organizations/acme/databases', `POST ${ROTATE_PATH}`, `POST ${ROTATE_PATH}`])
     expect(attemptLines(run.stdout)).toEqual([`Attempt 1 of 2: POST ${ROTATE_PATH} failed (HTTP 503); retrying in 0.3 s`])
   })
 })

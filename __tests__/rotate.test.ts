@@ -31,13 +31,25 @@ describe('rotate a database that belongs to a group', () => {
     expect(run.exitCode).toBe(0)
     expect(apiCalls()).toEqual([
       'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens',
       'POST /v1/organizations/acme/databases/app-db/auth/rotate',
       'POST /v1/organizations/acme/databases/app-db/auth/tokens'
     ])
-    const rotate = emulator.requests[1]
+    expect(emulator.requests[1].query).toEqual({ group: 'default' })
+    // The throw-away token: the shortest expiration, the replacement's other options.
+    expect(emulator.requests[2].query).toEqual({ expiration: '1s', authorization: 'full-access' })
+    const rotate = emulator.requests[3]
     expect(rotate.body).toBe('')
     expect(rotate.query).toEqual({})
-    expect(emulator.requests[2].query).toEqual({ expiration: '30d', authorization: 'full-access' })
+    expect(emulator.requests[4].query).toEqual({ expiration: '30d', authorization: 'full-access' })
+    expect(run.stdout).toContain("Rotating invalidates the tokens of 2 databases: 'app-db', 'analytics'\n")
+    expect(run.stdout).toContain("The old tokens of 'app-db', 'analytics' no longer work\n")
+    expect(run.stdout.indexOf('Rotating invalidates')).toBeLessThan(run.stdout.indexOf('Invalidating every token of group'))
+    expect(run.summary).toContain("| Databases affected | 'app-db', 'analytics' |")
+    expect(run.summary).not.toContain('Rotate request')
+    // No attach-databases: nothing said about them.
+    expect(run.stdout).not.toContain('attach-databases')
 
     expect(Date.parse(run.outputs['rotated-at'])).toBeGreaterThanOrEqual(before)
     expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(false)
@@ -54,7 +66,13 @@ describe('rotate a group', () => {
     const oldToken = await tokenBeforeRotation({ database: '', group: 'default' })
     const run = await runAction(rotateInputs({ database: '', group: 'default' }))
     expect(run.exitCode).toBe(0)
-    expect(apiCalls()).toEqual(['POST /v1/organizations/acme/groups/default/auth/rotate', 'POST /v1/organizations/acme/groups/default/auth/tokens'])
+    expect(apiCalls()).toEqual([
+      'GET /v1/organizations/acme/databases',
+      'POST /v1/organizations/acme/groups/default/auth/tokens',
+      'POST /v1/organizations/acme/groups/default/auth/rotate',
+      'POST /v1/organizations/acme/groups/default/auth/tokens'
+    ])
+    expect(run.stdout).toContain("Rotating invalidates the tokens of 2 databases: 'app-db', 'analytics'\n")
     expect(emulator.verifyDatabaseToken(oldToken, 'analytics', 'acme').valid).toBe(false)
     expect(emulator.verifyDatabaseToken(run.outputs.token, 'analytics', 'acme').valid).toBe(true)
     expect(run.stdout).toContain("Invalidated every token of group 'default' in organization 'acme', for all of its databases")
@@ -63,7 +81,13 @@ describe('rotate a group', () => {
   it('uses the user-account path when organization is empty', async () => {
     const run = await runAction(rotateInputs({ organization: '', database: '', group: 'default' }))
     expect(run.exitCode).toBe(0)
-    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
+    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/tokens', 'POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
+    expect(run.stdout).toContain(
+      "Rotating invalidates the tokens of every database of group 'default' of your user account (not listed: set organization to your username to have them named)"
+    )
+    // No other row comes first here: the request's row is still replaced once it succeeded.
+    expect(run.summary).not.toContain('Rotate request')
+    expect(run.summary).toMatch(/\| Invalidated \| every token of group 'default' of your user account, for all of its databases at /)
   })
 })
 
@@ -71,14 +95,19 @@ describe('rotate with mint: false', () => {
   it('only invalidates, and sets rotated-at alone', async () => {
     const run = await runAction(rotateInputs({ mint: 'false' }))
     expect(run.exitCode).toBe(0)
-    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'POST /v1/organizations/acme/databases/app-db/auth/rotate'])
+    expect(apiCalls()).toEqual([
+      'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases',
+      'POST /v1/organizations/acme/databases/app-db/auth/rotate'
+    ])
     expect(Object.keys(run.outputs)).toEqual(['rotated-at'])
   })
 })
 
 describe('rotate when the replacement cannot be minted', () => {
   it('fails saying the old tokens are already dead and how to recover', async () => {
-    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5 })
+    // The first mint is the throw-away one before the rotation.
+    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5, skip: 1 })
     const run = await runAction(rotateInputs({ retries: '0' }))
     expect(run.exitCode).toBe(1)
     expect(run.outputs['rotated-at']).toBeDefined()
@@ -129,7 +158,7 @@ describe('rotate when the secret cannot be written', () => {
       { GITHUB_API_URL: github.url }
     )
     expect(run.exitCode).toBe(1)
-    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db'])
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'GET /v1/organizations/acme/databases'])
     expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(true)
     expect(run.outputs).toEqual({})
     const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
@@ -146,10 +175,13 @@ describe('rotate checks what it can before the irreversible request', () => {
     expect(run.exitCode).toBe(0)
     expect(apiCalls()).toEqual([
       'GET /v1/organizations/acme/databases',
+      'GET /v1/organizations/acme/databases/app-db/configuration',
+      'POST /v1/organizations/acme/groups/default/auth/tokens',
       'POST /v1/organizations/acme/groups/default/auth/rotate',
       'POST /v1/organizations/acme/groups/default/auth/tokens'
     ])
     expect(emulator.requests.filter((request) => request.target === 'libsql').map((request) => request.database)).toEqual(['app-db', 'app-db'])
+    expect(run.stdout).toContain(`The group token will be verified on the first database of group 'default' (${emulator.hostnameOf('app-db', 'acme')})\n`)
     expect(run.stdout.indexOf("The group token will be verified on the first database of group 'default'")).toBeLessThan(run.stdout.indexOf('Invalidated'))
   })
 
@@ -168,8 +200,10 @@ describe('rotate checks what it can before the irreversible request', () => {
     expect(run.exitCode).toBe(0)
     expect(apiCalls()).toEqual([
       'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases',
       'GET /v1/organizations/acme/databases/analytics',
       'GET /v1/organizations/acme/databases/staging-db',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens',
       'POST /v1/organizations/acme/databases/app-db/auth/rotate',
       'POST /v1/organizations/acme/databases/app-db/auth/tokens'
     ])
@@ -180,7 +214,7 @@ describe('rotate checks what it can before the irreversible request', () => {
     const run = await runAction(rotateInputs({ organization: '', database: '', group: 'default', 'attach-databases': 'notes' }))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/^::warning::attach-databases could not be checked before rotating: a user-account group has no organization.*Set organization to your username/m)
-    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
+    expect(apiCalls()).toEqual(['POST /v1/groups/default/auth/tokens', 'POST /v1/groups/default/auth/rotate', 'POST /v1/groups/default/auth/tokens'])
   })
 
   it('mint: false keeps the lookup a warning, since nothing needs the address', async () => {
@@ -198,7 +232,9 @@ describe('rotate checks what it can before the irreversible request', () => {
     const planned = run.stdout.split('\n').filter((line) => line.startsWith('  '))
     expect(planned.map((line) => line.trim().split('?')[0].split(' body')[0])).toEqual([
       'GET /v1/organizations/acme/databases/app-db',
+      'GET /v1/organizations/acme/databases',
       'GET /v1/organizations/acme/databases/analytics',
+      'POST /v1/organizations/acme/databases/app-db/auth/tokens',
       'POST /v1/organizations/acme/databases/app-db/auth/rotate',
       'POST /v1/organizations/acme/databases/app-db/auth/tokens'
     ])

@@ -84,7 +84,7 @@ describe('a concurrent rotation of the same group right after the secret is writ
 
 describe('a replacement that cannot be minted after the rotation', () => {
   it('ends its error with the recovery advice', async () => {
-    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5 })
+    emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 503, body: '{"error":"service unavailable"}', times: 5, skip: 1 })
     const run = await runAction(rotateInputs(), { RUNNER_DEBUG: '1' })
     expect(run.exitCode).toBe(1)
     expect(errorLines(run.stdout)[0]).toMatch(
@@ -104,10 +104,10 @@ describe('rotate with mint: false', () => {
     expect(summaryRow(run.summary, 'Invalidated')).toMatch(/^\| Invalidated \| every token of group 'default' \(database 'app-db' belongs to it/)
   })
 
-  it('of a group: only the rotate request, no database lookup and no warning', async () => {
+  it('of a group: lists the group (to name its databases), then the rotate request alone, and no warning', async () => {
     const run = await runAction(rotateInputs({ database: '', group: 'default', mint: 'false' }))
     expect(run.exitCode).toBe(0)
-    expect(apiCalls()).toEqual(['POST /v1/organizations/acme/groups/default/auth/rotate'])
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases', 'POST /v1/organizations/acme/groups/default/auth/rotate'])
     expect(run.stdout).not.toContain('::warning::')
   })
 
@@ -116,6 +116,8 @@ describe('rotate with mint: false', () => {
     const run = await runAction(rotateInputs({ mint: 'false' }))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/^Invalidated every token of database 'app-db' in organization 'acme' at \d{4}-/m)
+    // Its group is unknown, so no group is listed.
+    expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'POST /v1/organizations/acme/databases/app-db/auth/rotate'])
   })
 })
 

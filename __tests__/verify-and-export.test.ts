@@ -122,6 +122,9 @@ describe('rotate with verify, export-env and a secret', () => {
     expect(run.exitCode).toBe(0)
     expect(emulator.requests.map((request) => `${request.target} ${request.method} ${request.path}`)).toEqual([
       'api GET /v1/organizations/acme/databases/app-db',
+      'api GET /v1/organizations/acme/databases',
+      'api GET /v1/organizations/acme/databases/app-db/configuration',
+      `api POST ${MINT_PATH}`,
       'api POST /v1/organizations/acme/databases/app-db/auth/rotate',
       `api POST ${MINT_PATH}`,
       'libsql POST /v2/pipeline',

@@ -15,11 +15,14 @@ export interface Fault {
   dropResponse?: boolean
   /** How many matching requests it applies to; default 1. */
   times?: number
+  /** How many matching requests pass untouched before it applies (e.g. the second of two identical POSTs); default 0. */
+  skip?: number
 }
 
 interface QueuedFault {
   fault: Fault
   remaining: number
+  skipping: number
 }
 
 function pathMatches(pattern: Fault['path'], decodedPath: string): boolean {
@@ -35,7 +38,7 @@ function pathMatches(pattern: Fault['path'], decodedPath: string): boolean {
 export function validateFault(value: unknown): Fault {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a fault must be a JSON object')
   const fault = value as Record<string, unknown>
-  const known = new Set(['method', 'path', 'target', 'status', 'body', 'headers', 'delayMs', 'reset', 'dropResponse', 'times'])
+  const known = new Set(['method', 'path', 'target', 'status', 'body', 'headers', 'delayMs', 'reset', 'dropResponse', 'times', 'skip'])
   for (const key of Object.keys(fault)) if (!known.has(key)) throw new Error(`unknown fault field "${key}"`)
   const optional = (key: string, type: string): void => {
     if (fault[key] !== undefined && typeof fault[key] !== type) throw new Error(`fault field "${key}" must be a ${type}`)
@@ -55,6 +58,7 @@ export function validateFault(value: unknown): Fault {
   integerIn('status', 100, 599)
   integerIn('delayMs', 0, 600_000)
   integerIn('times', 1, 1_000_000)
+  integerIn('skip', 0, 1_000_000)
   if (fault.headers !== undefined) {
     const headers = fault.headers
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || !Object.values(headers).every((h) => typeof h === 'string')) {
@@ -68,7 +72,7 @@ export class FaultQueue {
   private queue: QueuedFault[] = []
 
   add(...faults: Fault[]): void {
-    for (const fault of faults) this.queue.push({ fault: validateFault(fault), remaining: fault.times ?? 1 })
+    for (const fault of faults) this.queue.push({ fault: validateFault(fault), remaining: fault.times ?? 1, skipping: fault.skip ?? 0 })
   }
 
   clear(): void {
@@ -89,6 +93,10 @@ export class FaultQueue {
     )
     if (index < 0) return undefined
     const entry = this.queue[index] as QueuedFault
+    if (entry.skipping > 0) {
+      entry.skipping -= 1
+      return undefined
+    }
     entry.remaining -= 1
     if (entry.remaining <= 0) this.queue.splice(index, 1)
     return entry.fault

@@ -189,8 +189,8 @@ function databaseJson(db: DatabaseState): Record<string, unknown> {
     Name: db.seed.name,
     DbId: db.seed.id,
     Hostname: db.hostname,
-    block_reads: false,
-    block_writes: false,
+    block_reads: db.configuration.block_reads,
+    block_writes: db.configuration.block_writes,
     regions: [...db.group.seed.locations],
     primaryRegion: db.group.seed.primary,
     group: db.group.seed.name,
@@ -326,6 +326,55 @@ const getDatabase: Handler = (ctx, _req, params, token) => {
   const db = resolveDatabase(ctx, params, token, 'read')
   if ('response' in db) return db.response
   return { status: 200, json: { database: databaseJson(db.ok) } }
+}
+
+function configurationJson(db: DatabaseState): Record<string, unknown> {
+  return {
+    size_limit: '0',
+    allow_attach: true,
+    block_reads: db.configuration.block_reads,
+    block_writes: db.configuration.block_writes,
+    delete_protection: db.seed.delete_protection ?? false,
+    allowed_ips: [...db.configuration.allowed_ips],
+    allowed_aws_vpc_ids: [...db.configuration.allowed_aws_vpc_ids]
+  }
+}
+
+const getDatabaseConfiguration: Handler = (ctx, _req, params, token) => {
+  const db = resolveDatabase(ctx, params, token, 'read')
+  if ('response' in db) return db.response
+  return { status: 200, json: configurationJson(db.ok) }
+}
+
+/**
+ * updateDatabaseConfiguration, for the fields the emulator keeps (others are accepted and
+ * ignored): how tests restrict a database. An omitted field is left unchanged.
+ */
+const updateDatabaseConfiguration: Handler = (ctx, req, params, token) => {
+  const db = resolveDatabase(ctx, params, token, 'db:configure')
+  if ('response' in db) return db.response
+  let body: unknown
+  try {
+    body = JSON.parse(req.body)
+  } catch {
+    return error(400, INVALID_BODY)
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(400, INVALID_BODY)
+  const input = body as Record<string, unknown>
+  const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every((entry) => typeof entry === 'string')
+  for (const name of ['allowed_ips', 'allowed_aws_vpc_ids'] as const) {
+    if (input[name] === undefined) continue
+    if (!isList(input[name])) return error(400, INVALID_BODY)
+  }
+  for (const name of ['block_reads', 'block_writes'] as const) {
+    if (input[name] !== undefined && typeof input[name] !== 'boolean') return error(400, INVALID_BODY)
+  }
+  const configuration = db.ok.configuration
+  if (isList(input.allowed_ips)) configuration.allowed_ips = [...input.allowed_ips]
+  if (isList(input.allowed_aws_vpc_ids)) configuration.allowed_aws_vpc_ids = [...input.allowed_aws_vpc_ids]
+  if (typeof input.block_reads === 'boolean') configuration.block_reads = input.block_reads
+  if (typeof input.block_writes === 'boolean') configuration.block_writes = input.block_writes
+  return { status: 200, json: configurationJson(db.ok) }
 }
 
 const getGroup: Handler = (ctx, _req, params, token) => {
@@ -514,6 +563,8 @@ const listGroups: Handler = (ctx, _req, params, token) => {
 const ROUTES: Route[] = [
   route('GET', '/v1/organizations/:org/databases', listDatabases),
   route('GET', '/v1/organizations/:org/databases/:db', getDatabase),
+  route('GET', '/v1/organizations/:org/databases/:db/configuration', getDatabaseConfiguration),
+  route('PATCH', '/v1/organizations/:org/databases/:db/configuration', updateDatabaseConfiguration),
   route('POST', '/v1/organizations/:org/databases/:db/auth/tokens', createDatabaseToken),
   route('POST', '/v1/organizations/:org/databases/:db/auth/rotate', rotateDatabaseTokens),
   route('GET', '/v1/organizations/:org/groups', listGroups),

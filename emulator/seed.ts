@@ -37,6 +37,16 @@ export interface SeedDatabase {
   id: string
   group: string
   delete_protection?: boolean
+  /** GET/PATCH .../databases/{db}/configuration; unset fields start empty or false. */
+  configuration?: Partial<DatabaseConfiguration>
+}
+
+/** The configuration fields the emulator keeps (DatabaseConfigurationResponse in openapi.json). */
+export interface DatabaseConfiguration {
+  allowed_ips: string[]
+  allowed_aws_vpc_ids: string[]
+  block_reads: boolean
+  block_writes: boolean
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer'

@@ -1,6 +1,6 @@
 /** The emulator's mutable world: organizations, groups (with signing keys), databases and API tokens. */
 import { generateSigningKey, type SigningKey } from './jwt.js'
-import type { MemberRole, Seed, SeedApiToken, SeedDatabase, SeedGroup } from './seed.js'
+import type { DatabaseConfiguration, MemberRole, Seed, SeedApiToken, SeedDatabase, SeedGroup } from './seed.js'
 
 export interface OrganizationState {
   slug: string
@@ -29,6 +29,8 @@ export interface DatabaseState {
   hostname: string
   /** When it last answered and whether it is waking up (EmulatorState.monotonicNow); see availability.ts. */
   activity: { lastActiveAt?: number; wakingSince?: number }
+  /** Its configuration (GET/PATCH .../configuration), from the seed; tests change it with PATCH. */
+  configuration: DatabaseConfiguration
 }
 
 /** A live Platform API token; `owner` is the username of the user who minted it. */
@@ -68,7 +70,13 @@ export class EmulatorState {
       for (const dbSeed of orgSeed.databases) {
         const group = organization.groups.get(dbSeed.group)
         if (group === undefined) throw new Error(`seed: unknown group ${dbSeed.group}`)
-        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '', activity: {} })
+        const configuration: DatabaseConfiguration = {
+          allowed_ips: [...(dbSeed.configuration?.allowed_ips ?? [])],
+          allowed_aws_vpc_ids: [...(dbSeed.configuration?.allowed_aws_vpc_ids ?? [])],
+          block_reads: dbSeed.configuration?.block_reads ?? false,
+          block_writes: dbSeed.configuration?.block_writes ?? false
+        }
+        organization.databases.set(dbSeed.name, { organization, seed: dbSeed, group, hostname: '', activity: {}, configuration })
       }
       this.organizations.set(organization.slug, organization)
     }

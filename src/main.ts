@@ -9,6 +9,7 @@ import { formatPlannedRequest, plannedRunRequests } from './operations/dry-run.j
 import { revoke } from './operations/revoke.js'
 import { rotate } from './operations/rotate.js'
 import { rotateApiToken } from './operations/rotate-api-token.js'
+import { watchForCancellation } from './runner/cancellation.js'
 import { newReport, renderSummary, type Report } from './runner/report.js'
 import { redact, registerSecret } from './runner/secrets.js'
 import { printableLine } from './runner/server-text.js'
@@ -20,6 +21,8 @@ import { USER_AGENT } from './version.js'
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   const report = newReport(core.getInput('operation') || '(none)')
+  // A cancelled job (SIGINT/SIGTERM) still says what was done, and gets its summary.
+  const cancellation = watchForCancellation({ report, printable, writeSummary: () => writeSummary(report, Date.now() - startedAt) })
   let http: HttpClient | undefined
   try {
     const config = readConfig({
@@ -48,6 +51,7 @@ export async function run(): Promise<void> {
     // The stack is for maintainers: printed only when the runner has debug logging on (RUNNER_DEBUG=1).
     if (core.isDebug() && error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack))
   } finally {
+    cancellation.dispose()
     await closeQuietly(http)
     await writeSummary(report, Date.now() - startedAt)
   }

@@ -17,6 +17,8 @@ export interface Prepared {
   verifyHostname?: string
   /** With secret-name: the target's public key is already read; `store` PUTs the sealed token. */
   secret?: PreparedSecret
+  /** The database to verify on blocks writes (its configuration): verify checks reads only. */
+  writesBlocked?: boolean
 }
 
 /** Set when this run has just invalidated the target's old tokens. */
@@ -60,7 +62,7 @@ export async function mintAndDeliver(
   if (delivery.verify) {
     try {
       hostname = await hostnameToVerifyOn(context, target, database, prepared.verifyHostname)
-      await verify(context, options, jwt, hostname, delivery.verifyTimeoutMs, rotation !== undefined)
+      await verify(context, options, jwt, hostname, delivery.verifyTimeoutMs, rotation !== undefined, prepared.writesBlocked === true)
     } catch (error) {
       if (rotation === undefined) throw error
       unverified = error as Error
@@ -110,11 +112,12 @@ async function verify(
   jwt: string,
   hostname: string,
   timeoutMs: number,
-  afterRotation: boolean
+  afterRotation: boolean,
+  writesBlocked: boolean
 ): Promise<void> {
   // The write probe takes the write lock and rolls back; a fine-grained token may be denied it
-  // legitimately, so it only runs for plain full-access tokens.
-  const checkWrite = !options.readOnly && options.fineGrainedPermissions.length === 0
+  // legitimately, so it only runs for plain full-access tokens, on a database that allows writes.
+  const checkWrite = !options.readOnly && options.fineGrainedPermissions.length === 0 && !writesBlocked
   const { verifyWhenReady } = await import('../verify/readiness.js')
   const result = await verifyWhenReady(
     { hostname, token: jwt, checkWrite, http: context.http, log: (message) => context.info(message) },
@@ -170,7 +173,7 @@ function unverifiedMessage(target: TokenTarget, delivery: Delivery, rotation: Ro
 }
 
 /** "set as the token output, stored in secret X (...) and exported as TURSO_AUTH_TOKEN". */
-function describeDelivery(delivery: Delivery): string {
+export function describeDelivery(delivery: Delivery): string {
   const parts = ['set as the token output']
   if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretTargets(delivery.secret.targets)}`)
   if (delivery.exportEnv) parts.push('exported as TURSO_AUTH_TOKEN')

@@ -27,6 +27,17 @@ export class ConcurrentRotationError extends Error {
   }
 }
 
+/**
+ * The rotate request got no clear answer, so the old tokens may be dead; the replacement was
+ * minted and delivered anyway (or the message says what stopped it).
+ */
+export class RotationOutcomeUnknownError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RotationOutcomeUnknownError'
+  }
+}
+
 /** Ends a message with a full stop unless it already ends a sentence, so two never run together. */
 export function sentence(text: string): string {
   const trimmed = text.trim()

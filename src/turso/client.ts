@@ -10,6 +10,7 @@ import {
   apiTokenPath,
   apiTokensPath,
   createTokenPath,
+  databaseConfigurationPath,
   databasePath,
   databasesPath,
   organizationApiTokenPath,
@@ -23,6 +24,21 @@ export interface DatabaseInfo {
   hostname: string
   /** The group whose signing key the database's tokens use; null for a database outside groups. */
   group: string | null
+}
+
+/** A database of a group, as listed: its name (cleaned for printing) with the lookup fields. */
+export interface GroupDatabase extends DatabaseInfo {
+  name: string
+}
+
+/** The parts of a database's configuration that decide whether a runner can verify a token on it. */
+export interface DatabaseConfiguration {
+  /** Only these IP addresses / CIDR blocks may connect; empty means no restriction. */
+  allowedIps: string[]
+  /** Only these AWS VPC endpoints may connect; empty means no restriction. */
+  allowedAwsVpcIds: string[]
+  blockReads: boolean
+  blockWrites: boolean
 }
 
 export interface MintedToken {
@@ -168,8 +184,42 @@ export class TursoClient {
     return { hostname, group: group === '' ? null : group }
   }
 
-  /** Names of the databases in a group, for checking a group token against one of them. */
-  async listGroupDatabases(organization: string, group: string): Promise<DatabaseInfo[]> {
+  /**
+   * GET .../databases/{db}/configuration. A field the answer lacks counts as unset (older answers
+   * have no allowed_ips / allowed_aws_vpc_ids); a field of the wrong type is not Turso's answer.
+   */
+  async getDatabaseConfiguration(organization: string, database: string): Promise<DatabaseConfiguration> {
+    const attempt: Attempt = {
+      action: `read the configuration of database '${database}' in organization '${organization}'`,
+      notFound: notFoundText({ kind: 'database', organization, database })
+    }
+    const response = await this.send({ method: 'GET', path: databaseConfigurationPath(organization, database), query: {} }, attempt)
+    const body = parseJsonObject(response, attempt)
+    const list = (name: string): string[] => {
+      const value = body[name]
+      if (value === undefined || value === null) return []
+      if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+        throw new UnexpectedResponseError(attempt, `the answer's ${name} is not a list of strings`)
+      }
+      // Printed in the refusal: cleaned where they enter.
+      return value.map((entry) => serverText(entry, 100))
+    }
+    const flag = (name: string): boolean => {
+      const value = body[name]
+      if (value === undefined || value === null) return false
+      if (typeof value !== 'boolean') throw new UnexpectedResponseError(attempt, `the answer's ${name} is not true or false`)
+      return value
+    }
+    return {
+      allowedIps: list('allowed_ips'),
+      allowedAwsVpcIds: list('allowed_aws_vpc_ids'),
+      blockReads: flag('block_reads'),
+      blockWrites: flag('block_writes')
+    }
+  }
+
+  /** The databases of a group: the ones a rotation affects, and one to check a group token on. */
+  async listGroupDatabases(organization: string, group: string): Promise<GroupDatabase[]> {
     const attempt: Attempt = {
       action: `list the databases of group '${group}' in organization '${organization}'`,
       notFound: `organization '${organization}' was not found`,
@@ -185,7 +235,12 @@ export class TursoClient {
     if (inGroup.some((db) => !isHostAndPort(db.Hostname as string))) {
       throw new UnexpectedResponseError(attempt, 'a database.Hostname in the answer is not a host name')
     }
-    return inGroup.map((db) => ({ hostname: db.Hostname as string, group }))
+    // Names are printed (the databases a rotation affects): cleaned where they enter.
+    return inGroup.map((db) => ({
+      name: typeof db.Name === 'string' && db.Name !== '' ? serverText(db.Name, 100) : (db.Hostname as string),
+      hostname: db.Hostname as string,
+      group
+    }))
   }
 
   /**

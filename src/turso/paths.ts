@@ -25,6 +25,10 @@ export const rotatePath = (target: TokenTarget): string => path(...targetBase(ta
 export const databasePath = (organization: string, database: string): string =>
   path('v1', 'organizations', organization, 'databases', database)
 
+/** getDatabaseConfiguration (https://docs.turso.tech/api-reference/databases/configuration). */
+export const databaseConfigurationPath = (organization: string, database: string): string =>
+  path('v1', 'organizations', organization, 'databases', database, 'configuration')
+
 /** listDatabases, filtered by group (https://docs.turso.tech/api-reference/databases/list). */
 export const databasesPath = (organization: string): string => path('v1', 'organizations', organization, 'databases')
 
