@@ -199,7 +199,9 @@ describe("dry-run with secret-name: GitHub's requests in their place", () => {
     const run = await runAction(secretInputs({ operation: 'rotate', database: 'app-db', 'secret-repository': 'acme/app', 'secret-environment': 'prod eu/1' }), { GITHUB_API_URL: '' })
     expect(expectPlanOnly(run)).toEqual([
       `GET ${DB_LOOKUP}`,
+      'GET /v1/organizations/acme/databases?group={group}',
       'GET https://api.github.com/repos/acme/app/environments/prod%20eu%2F1/secrets/public-key',
+      `POST ${DB_TOKENS}?expiration=1s&authorization=full-access`,
       `POST ${DB_ROTATE}`,
       `POST ${DB_TOKENS}?expiration=never&authorization=full-access`,
       `PUT https://api.github.com/repos/acme/app/environments/prod%20eu%2F1/secrets/TURSO_DB_TOKEN body ${SEALED}}`

@@ -85,7 +85,8 @@ describe('through the action', () => {
     const database = ((await lookup.json()) as { database: Record<string, unknown> }).database
     emulator.addFault(
       { method: 'GET', path: '/v1/organizations/acme/databases/app-db', status: 200, body: JSON.stringify({ database: { ...database, group: 'default | [x](https://evil.example) ![p](https://evil.example/p.png)' } }) },
-      { method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 400, body: JSON.stringify({ error: 'bad <img src="https://evil.example/p.png"> see https://evil.example' }) }
+      // skip: the throw-away mint before the rotation passes; the replacement's mint fails.
+      { method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', skip: 1, status: 400, body: JSON.stringify({ error: 'bad <img src="https://evil.example/p.png"> see https://evil.example' }) }
     )
     const run = await runAction({ operation: 'rotate', 'api-url': emulator.url, 'api-token': emulator.apiToken, organization: 'acme', database: 'app-db', retries: '0' })
     expect(run.summary).toContain('every token of group')

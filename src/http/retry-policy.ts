@@ -140,20 +140,20 @@ export function undiciRetryDecision(policy: RetryPolicy): RetryHandler.RetryCall
       callback(err)
       return
     }
-    // GitHub sends x-ratelimit-reset on every answer: it is a wait only when the answer is a rate limit.
-    const rateLimited = failure.statusCode !== undefined && isRateLimited(failure.statusCode, failure.headers)
-    const askedFor =
-      failure.statusCode === undefined
-        ? undefined
-        : rateLimited
-          ? rateLimitWaitMs(failure.headers)
-          : retryAfterMs(failure.headers?.['retry-after'])
-    // A limit that lifts after the longest wait the action ever makes (an hour-long primary limit)
-    // is not worth a retry that will be refused too: fail now, and the error says when it lifts.
-    if (rateLimited && askedFor !== undefined && askedFor > MAX_RETRY_WAIT_MS) {
+    // GitHub sends x-ratelimit-reset on every answer: it is a wait only when the answer is a rate
+    // limit without a Retry-After of its own.
+    const retryAfter = failure.statusCode === undefined ? undefined : retryAfterMs(failure.headers?.['retry-after'])
+    const untilReset =
+      retryAfter === undefined && failure.statusCode !== undefined && isRateLimited(failure.statusCode, failure.headers)
+        ? rateLimitWaitMs(failure.headers)
+        : undefined
+    // A primary limit that resets after the longest wait the action ever makes (GitHub's hourly
+    // allowance) is not worth a retry that will be refused too: fail now; the error says when it lifts.
+    if (untilReset !== undefined && untilReset > MAX_RETRY_WAIT_MS) {
       callback(err)
       return
     }
+    const askedFor = retryAfter ?? untilReset
     const delayMs =
       askedFor !== undefined
         ? retryAfterWaitMs(askedFor, policy.maxDelayMs, policy.minDelayMs)
