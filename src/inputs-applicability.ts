@@ -4,7 +4,10 @@
  * operation. A new operation or input gets its row here; a test keeps the table equal to
  * action.yml's inputs and defaults.
  */
-export const OPERATION_NAMES = ['create-token', 'rotate', 'revoke', 'create-api-token', 'rotate-api-token'] as const
+import { OPERATIONS } from './parsers/scalars.js'
+
+/** The operations, as parseOperation accepts them: one list for both. */
+export const OPERATION_NAMES = OPERATIONS
 export type OperationName = (typeof OPERATION_NAMES)[number]
 
 const ALL = OPERATION_NAMES

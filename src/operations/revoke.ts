@@ -2,6 +2,7 @@ import type { RevokeTarget } from '../inputs.js'
 import { closeMatches, ownedBy, ownerLabel, type ApiTokenList, type ListedApiToken } from '../turso/api-token-list.js'
 import type { DeleteResult } from '../turso/client.js'
 import type { OperationContext } from './context.js'
+import { warnSkippedEntries } from './token-list-warning.js'
 
 /** The token named by the inputs is not there (or not only once): nothing was deleted. */
 export class RevokeSelectionError extends Error {
@@ -25,15 +26,9 @@ export async function revoke(context: OperationContext, target: RevokeTarget): P
   else await revokeOrganizationToken(context, target.organization, target.tokenName, target.tokenOwner)
 }
 
-/** Entries that could be neither printed nor revoked are left out of the list; say so, as the one sought may be among them. */
-function warnSkipped(context: OperationContext, list: ApiTokenList): void {
-  if (list.skipped === 0) return
-  context.warning(`Left out ${list.skipped} entr${list.skipped === 1 ? 'y' : 'ies'} of Turso's token list with a name or ID that cannot be printed or sent back safely`)
-}
-
 async function revokeOwnToken(context: OperationContext, tokenName: string): Promise<void> {
   const listed = await context.turso.listApiTokens(null, tokenName)
-  warnSkipped(context, listed)
+  warnSkippedEntries(context, listed)
   if (!listed.tokens.some((token) => token.name === tokenName)) {
     const suggestions = closeMatches(tokenName, listed.tokens.map((token) => token.name))
     const hint = suggestions.length === 0 ? '' : ` Did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?`
@@ -58,7 +53,7 @@ async function revokeOwnToken(context: OperationContext, tokenName: string): Pro
 
 async function revokeOrganizationToken(context: OperationContext, organization: string, tokenName: string, owner: string | null): Promise<void> {
   const listed = await context.turso.listApiTokens(organization, tokenName)
-  warnSkipped(context, listed)
+  warnSkippedEntries(context, listed)
   const token = selectOrganizationToken(listed, organization, tokenName, owner)
   const ownerText = token.owner === null ? '' : ` of ${ownerLabel(token)}`
   const description = `API token '${token.name}'${ownerText} (ID ${token.id})`

@@ -3,8 +3,7 @@ import type { OperationContext } from './context.js'
 
 /**
  * Entries of Turso's token list that could be neither printed nor revoked are left out of it; say
- * so, as the one sought may be among them. (revoke.ts holds the same rule privately: one of the
- * two can go once the branches meet.)
+ * so, as the one sought may be among them (revoke and rotate-api-token list the same way).
  */
 export function warnSkippedEntries(context: OperationContext, list: ApiTokenList): void {
   if (list.skipped === 0) return
