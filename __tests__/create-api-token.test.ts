@@ -127,7 +127,9 @@ describe('create-api-token into a GitHub secret', () => {
     expect(await github.decrypt(stored?.encrypted_value as string)).toBe(run.outputs.token)
     expect(github.requests.map((request) => request.method)).toEqual(['GET', 'PUT'])
     expect(order).toEqual(['github GET after 0 Turso request(s)', 'github PUT after 1 Turso request(s)'])
-    expect(run.stdout).toContain('Stored the new API token in secret TURSO_API_TOKEN in repository octo-org/app')
+    expect(run.stdout).toContain('Stored the token in secret TURSO_API_TOKEN in repository octo-org/app')
+    // One row per destination, written by the fan-out: not a second one from the operation.
+    expect(run.summary.split('| Stored as secret |')).toHaveLength(2)
     expect(run.summary).toContain('| Stored as secret | `TURSO_API_TOKEN` in repository octo-org/app |')
     expectNoLeaks(run, [emulator.apiToken, run.outputs.token, github.token])
   })

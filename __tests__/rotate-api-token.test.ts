@@ -188,6 +188,37 @@ describe('rotate-api-token when the secret cannot be written', () => {
   })
 })
 
+describe('rotate-api-token when only some secret-targets destinations are written', () => {
+  it('keeps the new token (a destination holds it) and every previous generation, outputs the new token, and fails naming the one not written', async () => {
+    const { base, token, older } = await generations()
+    github.secrets.delete('repo:octo-org/api:TURSO_API_TOKEN')
+    let puts = 0
+    github.beforeAnswer = (request) => {
+      if (request.method === 'PUT' && ++puts === 1) github.failNext({ status: 403, body: { message: 'Resource not accessible by personal access token' } })
+    }
+    const run = await rotate(token, base, { 'secret-repository': '', 'secret-targets': 'repository octo-org/app\nrepository octo-org/api' })
+    expect(run.exitCode).toBe(1)
+    const newName = emulator.requests[0].path.split('/').pop() as string
+    // Created and validated; nothing revoked, neither the new token nor an old generation.
+    expect(apiCalls()).toEqual([`POST /v1/auth/api-tokens/${newName}`, 'GET /v1/auth/validate'])
+    const stored = github.secrets.get(SECRET_KEY)
+    expect(stored).toBeDefined()
+    expect(github.secrets.has('repo:octo-org/api:TURSO_API_TOKEN')).toBe(false)
+    const newToken = await github.decrypt(stored?.encrypted_value ?? '')
+    expect(await validates(newToken)).toBe(true)
+    expect(await validates(token)).toBe(true)
+    expect(await listedNames()).toEqual(expect.arrayContaining([base, older, newName]))
+    expect(run.outputs.token).toBe(newToken)
+    expect(run.outputs['token-name']).toBe(newName)
+    const [error] = errorLines(run.stdout)
+    expect(error).toContain(`The new API token '${newName}' works but is not stored everywhere: `)
+    expect(error).toContain('Not written to repository octo-org/api')
+    expect(error).toContain('neither the new token nor the previous generations of it were revoked')
+    expect(run.summary).toContain('| Revoked | none: not every destination holds the new token |')
+    expectNoLeaks(run, [token, newToken, github.token])
+  })
+})
+
 describe('rotate-api-token when the new token does not validate', () => {
   it('revokes it before anything is stored', async () => {
     const { base, token, older } = await generations()

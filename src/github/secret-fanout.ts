@@ -11,6 +11,20 @@ import type { PreparedSecret } from './secret-store.js'
 import type { SecretTarget } from './secret-target.js'
 import { describeSecretTargets } from './secret-targets.js'
 
+/**
+ * Some destinations hold the new value and some do not. Callers that would withdraw the value on a
+ * failed delivery must not: `written` destinations already rely on it.
+ */
+export class PartialSecretWriteError extends GitHubSecretError {
+  constructor(
+    message: string,
+    /** How many destinations hold the new value. */
+    readonly written: number
+  ) {
+    super(message)
+  }
+}
+
 /** How one destination fared: written, or the reason it was not (no secret in it). */
 export interface DestinationOutcome {
   location: string
@@ -64,9 +78,10 @@ async function storeEverywhere(secretName: string, destinations: readonly Prepar
   if (destinations.length === 1) throw (failures[0] as { error: Error }).error
   const written = destinations.length - failures.length
   const notWritten = failures.map((failure) => `${failure.location}: ${asSentence(reason(secretName, failure.location, failure.error))}`)
-  throw new GitHubSecretError(
+  throw new PartialSecretWriteError(
     `Secret ${secretName} was written to ${written} of ${destinations.length} destinations. Not written to ${notWritten.join(' Not written to ')} ` +
-      `${holders(written)} the new token: fix what each reason says, then re-run so that every destination holds the same token.`
+      `${holders(written)} the new token: fix what each reason says, then re-run so that every destination holds the same token.`,
+    written
   )
 }
 

@@ -1,5 +1,5 @@
 import type { PreparedSecret } from '../github/secret-store.js'
-import type { Delivery, SecretDestination } from '../inputs.js'
+import type { Delivery } from '../inputs.js'
 import type { CreatedApiToken } from '../turso/client.js'
 import type { OperationContext } from './context.js'
 
@@ -27,12 +27,8 @@ export async function deliverApiToken(
   secret: PreparedSecret | undefined
 ): Promise<void> {
   // Prepared exactly when delivery.secret is set (its public key is read before the token exists).
-  if (secret !== undefined) {
-    const { secretName } = delivery.secret as SecretDestination
-    await secret.store(created.token)
-    context.info(`Stored the new API token in secret ${secretName} in ${secret.location}`)
-    context.report.facts.push(['Stored as secret', `\`${secretName}\` in ${secret.location}`])
-  }
+  // Each destination is logged and reported as it is written (prepareSecretStore's fan-out).
+  if (secret !== undefined) await secret.store(created.token)
   if (delivery.exportEnv) {
     context.exportVariable('TURSO_API_TOKEN', created.token)
     context.info('Exported TURSO_API_TOKEN to the following steps of this job')

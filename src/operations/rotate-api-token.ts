@@ -1,4 +1,5 @@
 import type { ApiTokenRequest, Delivery, SecretDestination } from '../inputs.js'
+import { PartialSecretWriteError } from '../github/secret-fanout.js'
 import { describeRestriction } from '../turso/api-token-restriction.js'
 import type { CreatedApiToken, TursoClient } from '../turso/client.js'
 import { TursoApiError } from '../turso/errors.js'
@@ -25,6 +26,9 @@ export async function rotateApiToken(context: OperationContext, request: ApiToke
     await validateNewApiToken(context, created)
     await deliverApiToken(context, created, delivery, secret)
   } catch (error) {
+    // Some secret-targets destinations already hold the new token: revoking it now would leave
+    // them with a dead one. Keep both generations working instead.
+    if (error instanceof PartialSecretWriteError && error.written > 0) throw keepBoth(context, created, error)
     throw await withdraw(context, created, error as Error)
   }
   // Set only once delivered: a withdrawn token must not reach later steps as an output.
@@ -46,6 +50,21 @@ async function createGeneration(context: OperationContext, name: string, request
     if (!refused) await context.turso.revokeApiToken(name).catch(() => undefined)
     throw new Error(`Nothing was rotated: the token passed as api-token still works. ${sentence((error as Error).message)}`, { cause: error })
   }
+}
+
+/**
+ * Delivery reached some destinations only: the new token stays (they rely on it) and so do the
+ * previous generations (the others still hold one of them). Nothing stops working; the next run
+ * revokes this generation along with the older ones once every destination is written.
+ */
+function keepBoth(context: OperationContext, created: CreatedApiToken, failure: PartialSecretWriteError): Error {
+  announceApiToken(context, created)
+  context.report.facts.push(['Revoked', 'none: not every destination holds the new token'])
+  return new Error(
+    `The new API token '${created.name}' works but is not stored everywhere: ${sentence(failure.message)} ` +
+      `So that every destination keeps a working token, neither the new token nor the previous generations of it were revoked. ` +
+      'Fix what stopped the writes and re-run: the next run stores a newer generation everywhere and revokes this one and the older ones.'
+  )
 }
 
 /** Validation or delivery failed: the new token goes, the old generations stay. */
