@@ -116,6 +116,9 @@ describe('a rotate request whose answer is lost on every attempt (Turso applied 
     const [error, ...more] = errorLines(run.stdout)
     expect(more).toEqual([])
     expect(error).toMatch(/the old tokens may already be invalid\. The new token is set as the token output and exported as TURSO_AUTH_TOKEN, but it is unverified: /)
+    // Unknown, not certain: the error never claims the old tokens were invalidated.
+    expect(error).toMatch(/The request to invalidate the old tokens was sent at \S+Z and may have been applied, so the replacement was delivered anyway/)
+    expect(error).not.toContain('The old tokens were invalidated at')
   })
 })
 

@@ -24,6 +24,8 @@ export interface Prepared {
 /** Set when this run has just invalidated the target's old tokens. */
 export interface Rotation {
   rotatedAt: string
+  /** The rotate request got no clear answer: the old tokens may, not must, be invalid. */
+  outcomeUnknown?: boolean
 }
 
 /**
@@ -165,7 +167,8 @@ function unverifiedMessage(target: TokenTarget, delivery: Delivery, rotation: Ro
   const show = target.kind === 'database' ? `turso db show ${name}` : `turso group show ${name}`
   return (
     `The new token is ${describeDelivery(delivery)}, but it is unverified: ${sentence(failure.message)} ` +
-    `The old tokens were invalidated at ${rotation.rotatedAt}, so the replacement was delivered anyway rather than leaving a dead token in place. ` +
+    `${rotation.outcomeUnknown === true ? `The request to invalidate the old tokens was sent at ${rotation.rotatedAt} and may have been applied` : `The old tokens were invalidated at ${rotation.rotatedAt}`}, ` +
+    'so the replacement was delivered anyway rather than leaving a dead token in place. ' +
     `The database may still be completing the rotation ("a short downtime is required") or waking up: check its state with \`${show}\`, ` +
     `then run SELECT 1 with the new token${delivery.secret !== undefined ? ' (for example from a job that uses the secret)' : ''}. If it is still refused, ` +
     're-run this step with operation: create-token and the same inputs (do not rotate again).'

@@ -55,7 +55,7 @@ export async function rotate(
     return
   }
   try {
-    await mintAndDeliver(context, target, options, delivery, prepared, { rotatedAt: outcome.at })
+    await mintAndDeliver(context, target, options, delivery, prepared, { rotatedAt: outcome.at, outcomeUnknown: unknown !== undefined })
   } catch (error) {
     // These already say what was delivered and what to do next.
     if (error instanceof UnverifiedReplacementError || error instanceof ConcurrentRotationError) {
