@@ -1,9 +1,4 @@
-import type * as JestGlobals from '@jest/globals'
-
-// Jest's injected globals, read when a hook is registered rather than imported: importing
-// @jest/globals throws outside Jest, and `npm run demo` reuses the fake GitHub server
-// (fake-github.ts imports this module) without ever calling useServer.
-const hooks = (): typeof JestGlobals => globalThis as unknown as typeof JestGlobals
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 
 /**
  * One test server per test file: started in beforeAll, closed in afterAll, and reset before each
@@ -12,13 +7,13 @@ const hooks = (): typeof JestGlobals => globalThis as unknown as typeof JestGlob
  */
 export function useServer<Server extends { close(): Promise<void> }>(start: () => Promise<Server>, reset?: (server: Server) => void): Server {
   let current: Server | undefined
-  hooks().beforeAll(async () => {
+  beforeAll(async () => {
     current = await start()
   })
-  hooks().afterAll(async () => {
+  afterAll(async () => {
     await current?.close()
   })
-  hooks().beforeEach(() => {
+  beforeEach(() => {
     if (current !== undefined) reset?.(current)
   })
   const live = (): Server => {
