@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
-import { useEmulator } from './support/emulator.js'
+import { createApiToken, listedNames as listedNamesOn, useEmulator, validates as validatesOn } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 
@@ -13,25 +13,9 @@ const emulator = useEmulator()
 const github = useFakeGitHub()
 
 const SECRET_KEY = 'repo:octo-org/app:TURSO_API_TOKEN'
-
-async function createToken(name: string): Promise<string> {
-  const response = await fetch(`${emulator.url}/v1/auth/api-tokens/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.apiToken}` },
-    body: JSON.stringify({ organization: 'acme' })
-  })
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { token: string }).token
-}
-
-async function validates(token: string): Promise<boolean> {
-  return (await fetch(`${emulator.url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })).status === 200
-}
-
-async function listedNames(): Promise<string[]> {
-  const response = await fetch(`${emulator.url}/v1/auth/api-tokens`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
-  return ((await response.json()) as { tokens: Array<{ name: string }> }).tokens.map((token) => token.name)
-}
+const createToken = async (name: string): Promise<string> => (await createApiToken(emulator, name)).token
+const validates = (token: string): Promise<boolean> => validatesOn(emulator, token)
+const listedNames = (): Promise<string[]> => listedNamesOn(emulator)
 
 function rotateInputs(base: string): Record<string, string> {
   return {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
-import { useEmulator } from './support/emulator.js'
+import { mintDatabaseToken, useEmulator } from './support/emulator.js'
 import { useFakeGitHub, type SecretScopeName } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { errorLines } from './support/workflow-commands.js'
@@ -38,16 +38,7 @@ const run = (inputs: Record<string, string>): Promise<ActionRun> =>
 
 const apiCalls = (): string[] => emulator.requests.filter((request) => request.target === 'api').map((request) => `${request.method} ${request.path}`)
 
-async function tokenExpiringIn(expiration: string): Promise<string> {
-  const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/app-db/auth/tokens?expiration=${expiration}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.apiToken}` }
-  })
-  const { jwt } = (await response.json()) as { jwt: string }
-  emulator.clearRequests()
-  github.secrets.clear()
-  return jwt
-}
+const tokenExpiringIn = (expiration: string): Promise<string> => mintDatabaseToken(emulator, github, { expiration })
 
 async function stored(key: string, scope: SecretScopeName): Promise<string | undefined> {
   const secret = github.secrets.get(key)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
-import { useEmulator } from './support/emulator.js'
+import { createApiToken, useEmulator, validates } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 
 /** Revoke through the bundle, run as a child process exactly as the runner runs it. */
@@ -12,19 +12,8 @@ const MEMBER_TOKENS = {
   bob: 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3NzUxNzQ0MDAsImlkIjoiZW11VG9rMDAwNWIwYkxhUHQwcFh5WiJ9.70JxS1t5X39Lg4tD4q7O3bw0FEF2FQ0OqpRhiOlnhedcSY3Euz8ZL2hx1d_y0ddSIaNXhKNAhyMC4nJnthyBvA'
 }
 
-async function mintAs(member: keyof typeof MEMBER_TOKENS, name: string): Promise<{ token: string; id: string }> {
-  const response = await fetch(`${emulator.url}/v1/auth/api-tokens/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${MEMBER_TOKENS[member]}` },
-    body: JSON.stringify({ organization: 'acme' })
-  })
-  expect(response.status).toBe(200)
-  return (await response.json()) as { token: string; id: string }
-}
-
-async function authenticates(token: string): Promise<boolean> {
-  return (await fetch(`${emulator.url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })).status === 200
-}
+const mintAs = (member: keyof typeof MEMBER_TOKENS, name: string): Promise<{ token: string; id: string }> => createApiToken(emulator, name, MEMBER_TOKENS[member])
+const authenticates = (token: string): Promise<boolean> => validates(emulator, token)
 
 describe('dist/index.js: revoke', () => {
   it("an owner's token revokes a member's organization token by ID, chosen by token-owner", async () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
-import { rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
+import { mintDatabaseToken, rotateGroupOnSecretWrite, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { errorLines } from './support/workflow-commands.js'
@@ -46,16 +46,7 @@ async function storedSecret(): Promise<string | undefined> {
 }
 
 /** A token of the default group minted before the rotation (so the rotation must kill it). */
-async function tokenBefore(): Promise<string> {
-  const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/app-db/auth/tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.apiToken}` }
-  })
-  const { jwt } = (await response.json()) as { jwt: string }
-  emulator.clearRequests()
-  github.secrets.clear()
-  return jwt
-}
+const tokenBefore = (): Promise<string> => mintDatabaseToken(emulator, github)
 
 describe('dist/index.js: rotate + verify + secret waits out the downtime after the rotation', () => {
   it.each<[string, '503' | 'reset' | '401', RegExp]>([
@@ -95,13 +86,7 @@ describe('dist/index.js: create-token + verify on an idle database', () => {
 
 describe('dist/index.js: a refused token without a rotation', () => {
   it('fails at the first refusal, without waiting, and stores nothing', async () => {
-    const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/staging-db/auth/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${emulator.apiToken}` }
-    })
-    const { jwt: foreign } = (await response.json()) as { jwt: string }
-    emulator.clearRequests()
-    github.secrets.clear()
+    const foreign = await mintDatabaseToken(emulator, github, { database: 'staging-db' })
     emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 200, body: JSON.stringify({ jwt: foreign }) })
     const result = await run({ operation: 'create-token', 'export-env': 'true' })
     expect(result.exitCode).toBe(1)

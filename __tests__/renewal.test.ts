@@ -5,7 +5,7 @@
  * outputs, the summary, and that neither token leaks.
  */
 import { describe, expect, it } from '@jest/globals'
-import { useEmulator } from './support/emulator.js'
+import { mintDatabaseToken, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
@@ -43,16 +43,7 @@ const apiCalls = (): string[] => emulator.requests.filter((request) => request.t
 const libsqlCalls = (): number => emulator.requests.filter((request) => request.target === 'libsql').length
 
 /** A token of app-db minted outside the action, as the one a previous run stored. */
-async function tokenExpiringIn(expiration: string): Promise<string> {
-  const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/app-db/auth/tokens?expiration=${expiration}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.apiToken}` }
-  })
-  const { jwt } = (await response.json()) as { jwt: string }
-  emulator.clearRequests()
-  github.secrets.clear()
-  return jwt
-}
+const tokenExpiringIn = (expiration: string): Promise<string> => mintDatabaseToken(emulator, github, { expiration })
 
 function expOf(jwt: string): number {
   return (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000

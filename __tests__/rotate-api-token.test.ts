@@ -4,7 +4,7 @@
  * way that can go wrong, each leaving exactly one working token in the secret's place.
  */
 import { describe, expect, it } from '@jest/globals'
-import { useEmulator } from './support/emulator.js'
+import { createApiToken, listedNames as listedNamesOn, useEmulator, validates as validatesOn } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
@@ -13,6 +13,9 @@ const emulator = useEmulator()
 const github = useFakeGitHub()
 
 const SECRET_KEY = 'repo:octo-org/app:TURSO_API_TOKEN'
+const createToken = async (name: string): Promise<string> => (await createApiToken(emulator, name)).token
+const validates = (token: string): Promise<boolean> => validatesOn(emulator, token)
+const listedNames = (): Promise<string[]> => listedNamesOn(emulator)
 let counter = 0
 
 /** A fresh base token of octo restricted to acme, plus the decoys and an older generation. */
@@ -26,25 +29,6 @@ async function generations(): Promise<{ base: string; token: string; older: stri
   emulator.clearRequests()
   github.secrets.delete(SECRET_KEY)
   return { base, token, older, decoys }
-}
-
-async function createToken(name: string): Promise<string> {
-  const response = await fetch(`${emulator.url}/v1/auth/api-tokens/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.apiToken}` },
-    body: JSON.stringify({ organization: 'acme' })
-  })
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { token: string }).token
-}
-
-async function listedNames(): Promise<string[]> {
-  const response = await fetch(`${emulator.url}/v1/auth/api-tokens`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
-  return ((await response.json()) as { tokens: Array<{ name: string }> }).tokens.map((token) => token.name)
-}
-
-async function validates(token: string): Promise<boolean> {
-  return (await fetch(`${emulator.url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })).status === 200
 }
 
 function inputs(apiToken: string, base: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -1,7 +1,9 @@
+import { expect } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../emulator/server.js'
 import { HttpClient } from '../../src/http/http-client.js'
 import { USER_AGENT } from '../../src/version.js'
 import type { Clock } from '../../src/verify/readiness.js'
+import type { FakeGitHub } from './fake-github.js'
 import { useServer } from './lifecycle.js'
 
 /** One emulator per test file, with requests and faults cleared before each test. */
@@ -37,4 +39,43 @@ export function useClockedEmulator(clock: Clock, log: (line: string) => void): {
   const http = useServer(async () => new HttpClient({ timeoutMs: 2000, retries: 0, userAgent: USER_AGENT, log }))
   const emulator = useServer(() => startEmulator({ monotonicNow: () => clock.now() }))
   return { emulator, http }
+}
+
+/**
+ * A database token of acme's `database` (default app-db) minted outside the action, as the one a
+ * previous run stored; `expiration` is sent as the query's expiration when given. The emulator's
+ * requests and the fake GitHub's secrets are cleared after it, so the test sees only the run's.
+ */
+export async function mintDatabaseToken(emulator: Emulator, github: FakeGitHub, { database = 'app-db', expiration }: { database?: string; expiration?: string } = {}): Promise<string> {
+  const query = expiration === undefined ? '' : `?expiration=${expiration}`
+  const response = await fetch(`${emulator.url}/v1/organizations/acme/databases/${database}/auth/tokens${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${emulator.apiToken}` }
+  })
+  const { jwt } = (await response.json()) as { jwt: string }
+  emulator.clearRequests()
+  github.secrets.clear()
+  return jwt
+}
+
+/** An API token called `name` restricted to acme, created with `bearer` (default the emulator's own API token). */
+export async function createApiToken(emulator: Emulator, name: string, bearer: string = emulator.apiToken): Promise<{ token: string; id: string }> {
+  const response = await fetch(`${emulator.url}/v1/auth/api-tokens/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ organization: 'acme' })
+  })
+  expect(response.status).toBe(200)
+  return (await response.json()) as { token: string; id: string }
+}
+
+/** Whether the emulator accepts `token` as an API token. */
+export async function validates(emulator: Emulator, token: string): Promise<boolean> {
+  return (await fetch(`${emulator.url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })).status === 200
+}
+
+/** The names of the API tokens the emulator's own API token lists. */
+export async function listedNames(emulator: Emulator): Promise<string[]> {
+  const response = await fetch(`${emulator.url}/v1/auth/api-tokens`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
+  return ((await response.json()) as { tokens: Array<{ name: string }> }).tokens.map((token) => token.name)
 }
