@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
+import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
@@ -20,19 +21,8 @@ const emulator = useEmulator()
 const github = useFakeGitHub()
 const MiB = 1024 * 1024
 
-function actionInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    'api-token': emulator.apiToken,
-    organization: 'acme',
-    database: 'app-db',
-    'secret-name': 'TURSO_AUTH_TOKEN',
-    'github-token': github.token,
-    'secret-repository': 'octo-org/app',
-    ...extra
-  }
-}
+const actionInputs = (extra: Inputs = {}): Inputs =>
+  createTokenInputs(emulator, github, { 'secret-name': 'TURSO_AUTH_TOKEN', 'secret-repository': 'octo-org/app', ...extra })
 
 /** Preloaded into the action's process: prints its peak RSS (KiB) to stderr as it exits. */
 let probeDir: string

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction, type ActionRun } from '../scripts/lib/runner.js'
+import { renewalInputs as renewalInputsFor, type Inputs } from './support/action-inputs.js'
 import { mintDatabaseToken, useEmulator } from './support/emulator.js'
 import { useFakeGitHub, type SecretScopeName } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
@@ -16,22 +17,9 @@ const github = useFakeGitHub()
 
 const MINT = 'POST /v1/organizations/acme/databases/app-db/auth/tokens'
 
-function renewalInputs(currentToken: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    organization: 'acme',
-    database: 'app-db',
-    expiration: '30d',
-    'renew-within': '7d',
-    'current-token': currentToken,
-    'secret-name': 'TURSO_DB_TOKEN',
-    'secret-repository': 'octo-org/app',
-    'github-token': github.token,
-    retries: '0',
-    ...extra
-  }
-}
+/** The API token comes from TURSO_API_TOKEN (see `run`): the input stays at action.yml's default, empty. */
+const renewalInputs = (currentToken: string, extra: Inputs = {}): Inputs =>
+  renewalInputsFor(emulator, github, currentToken, { 'api-token': '', ...extra })
 
 const run = (inputs: Record<string, string>): Promise<ActionRun> =>
   runBundledAction(inputs, { TURSO_API_TOKEN: emulator.apiToken, GITHUB_API_URL: github.url })

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
 import { prepareSecret, storeSecret } from '../src/github/secret-store.js'
+import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
@@ -38,19 +39,8 @@ afterEach(() => {
   github.secrets.clear()
 })
 
-function actionInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    'api-token': emulator.apiToken,
-    organization: 'acme',
-    database: 'app-db',
-    'secret-name': 'TURSO_AUTH_TOKEN',
-    'github-token': github.token,
-    'secret-repository': 'octo-org/app',
-    ...extra
-  }
-}
+const actionInputs = (extra: Inputs = {}): Inputs =>
+  createTokenInputs(emulator, github, { 'secret-name': 'TURSO_AUTH_TOKEN', 'secret-repository': 'octo-org/app', ...extra })
 
 const mints = (): unknown[] => emulator.requests.filter((request) => request.method === 'POST')
 const hostOf = (url: string): string => new URL(url).host

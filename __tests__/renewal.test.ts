@@ -5,6 +5,7 @@
  * outputs, the summary, and that neither token leaks.
  */
 import { describe, expect, it } from '@jest/globals'
+import { renewalInputs, type Inputs } from './support/action-inputs.js'
 import { mintDatabaseToken, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
@@ -18,23 +19,7 @@ const MINT = 'POST /v1/organizations/acme/databases/app-db/auth/tokens'
 const LOOKUP = 'GET /v1/organizations/acme/databases/app-db'
 const SECRET_KEY = 'repo:octo-org/app:TURSO_DB_TOKEN'
 
-function inputs(currentToken: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    'api-token': emulator.apiToken,
-    organization: 'acme',
-    database: 'app-db',
-    expiration: '30d',
-    'renew-within': '7d',
-    'current-token': currentToken,
-    'secret-name': 'TURSO_DB_TOKEN',
-    'secret-repository': 'octo-org/app',
-    'github-token': github.token,
-    retries: '0',
-    ...extra
-  }
-}
+const inputs = (currentToken: string, extra: Inputs = {}): Inputs => renewalInputs(emulator, github, currentToken, extra)
 
 const run = (currentToken: string, extra: Record<string, string> = {}): ReturnType<typeof runAction> =>
   runAction(inputs(currentToken, extra), { GITHUB_API_URL: github.url })

@@ -5,6 +5,7 @@
  * row per destination; the step fails naming what was not written; nothing is sent in clear.
  */
 import { describe, expect, it } from '@jest/globals'
+import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub, type SecretScopeName } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
@@ -39,20 +40,8 @@ const PUBLIC_KEYS = [
   'GET /orgs/octo-org/dependabot/secrets/public-key'
 ]
 
-function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    'api-token': emulator.apiToken,
-    organization: 'acme',
-    database: 'app-db',
-    'secret-name': 'TURSO_DB_TOKEN',
-    'secret-targets': ALL_FIVE,
-    'github-token': github.token,
-    retries: '0',
-    ...extra
-  }
-}
+const inputs = (extra: Inputs = {}): Inputs =>
+  createTokenInputs(emulator, github, { 'secret-name': 'TURSO_DB_TOKEN', 'secret-targets': ALL_FIVE, retries: '0', ...extra })
 
 const run = (extra: Record<string, string> = {}): ReturnType<typeof runAction> => runAction(inputs(extra), { GITHUB_API_URL: github.url })
 const githubCalls = (): string[] => github.requests.map((request) => `${request.method} ${request.path}`)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
+import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
@@ -14,18 +15,7 @@ import { runAction } from './support/run-action.js'
 const emulator = useEmulator()
 const github = useFakeGitHub()
 
-function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    operation: 'create-token',
-    'api-url': emulator.url,
-    'api-token': emulator.apiToken,
-    organization: 'acme',
-    database: 'app-db',
-    'secret-name': 'TURSO_AUTH_TOKEN',
-    'github-token': github.token,
-    ...extra
-  }
-}
+const inputs = (extra: Inputs = {}): Inputs => createTokenInputs(emulator, github, { 'secret-name': 'TURSO_AUTH_TOKEN', ...extra })
 
 const env = (): Record<string, string> => ({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'octo-org/app' })
 const gitHubCalls = (): string[] => github.requests.map((request) => `${request.method} ${request.path}`)
