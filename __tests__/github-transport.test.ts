@@ -11,7 +11,7 @@ import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
-import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
+import { useHttpProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { startRawServer, type RawServer } from './support/raw-server.js'
 import { runAction } from './support/run-action.js'
@@ -25,17 +25,9 @@ const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAw
 const TARGET = { repository: 'octo-org/app', secretName: 'TURSO_AUTH_TOKEN' }
 const PUBLIC_KEY = '/repos/octo-org/app/actions/secrets/public-key'
 
-let proxy: TestProxy
-beforeAll(async () => {
-  proxy = await startHttpProxy()
-})
-afterAll(async () => {
-  await proxy.close()
-})
+const proxy = useHttpProxy()
 afterEach(() => {
   logs = []
-  proxy.requests.length = 0
-  proxy.behaviour = {}
   github.secrets.clear()
 })
 

@@ -4,26 +4,16 @@
  * environment. A real proxy on 127.0.0.1 records what passed through it.
  */
 import { request as httpRequest } from 'node:http'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
 import { useEmulator } from './support/emulator.js'
-import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
+import { useHttpProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
-let proxy: TestProxy
-beforeAll(async () => {
-  proxy = await startHttpProxy()
-})
-afterAll(async () => {
-  await proxy.close()
-})
-afterEach(() => {
-  proxy.requests.length = 0
-  proxy.behaviour = {}
-})
+const proxy = useHttpProxy()
 
 const MINT = 'POST /v1/organizations/acme/databases/app-db/auth/tokens?expiration=never&authorization=full-access'
 const LOOKUP = 'GET /v1/organizations/acme/databases/app-db'

@@ -6,6 +6,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { useServer } from './lifecycle.js'
 
 export interface ProxiedRequest {
   kind: 'forward' | 'connect'
@@ -118,4 +119,12 @@ export async function startHttpProxy(behaviour: ProxyBehaviour = {}): Promise<Te
       })
   }
   return proxy
+}
+
+/** One proxy per test file, with its recorded requests and its behaviour cleared before each test. */
+export function useHttpProxy(): TestProxy {
+  return useServer(startHttpProxy, (proxy) => {
+    proxy.requests.length = 0
+    proxy.behaviour = {}
+  })
 }
