@@ -14,7 +14,7 @@ import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { startHttpProxy, type TestProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
-import { startRawServer, type RawServer } from './support/raw-server.js'
+import { startHugeAnswerServer, type RawServer } from './support/raw-server.js'
 import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
@@ -45,23 +45,7 @@ beforeAll(async () => {
       ''
     ].join('\n')
   )
-  // 100 MB in chunks (no content-length to refuse up front), written only as fast as it is read.
-  huge = await startRawServer((socket) => {
-    socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n')
-    const chunk = `${(64 * 1024).toString(16)}\r\n${'a'.repeat(64 * 1024)}\r\n`
-    let sent = 0
-    const pump = (): void => {
-      while (sent < 100 * 1000 * 1000 && !socket.destroyed) {
-        sent += 64 * 1024
-        if (!socket.write(chunk)) {
-          socket.once('drain', pump)
-          return
-        }
-      }
-      if (!socket.destroyed) socket.end('0\r\n\r\n')
-    }
-    pump()
-  })
+  huge = await startHugeAnswerServer(100 * 1000 * 1000)
 })
 afterAll(async () => {
   await huge.close()

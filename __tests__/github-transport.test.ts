@@ -13,7 +13,7 @@ import { useFakeGitHub } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
 import { useHttpProxy } from './support/http-proxy.js'
 import { expectNoLeaks } from './support/leaks.js'
-import { startRawServer, type RawServer } from './support/raw-server.js'
+import { startHugeAnswerServer, startRawServer, type RawServer } from './support/raw-server.js'
 import { runAction } from './support/run-action.js'
 import { errorLines } from './support/workflow-commands.js'
 
@@ -41,23 +41,7 @@ const epochSeconds = (fromNowMs: number): string => String(Math.floor((Date.now(
 describe('the 1 MiB answer cap applies to GitHub', () => {
   let huge: RawServer
   beforeAll(async () => {
-    // 100 MB of JSON-looking text, chunked (no content-length to refuse up front), written as the reader takes it.
-    huge = await startRawServer((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n')
-      const chunk = Buffer.alloc(64 * 1024, 'a')
-      let sent = 0
-      const pump = (): void => {
-        while (sent < 100 * 1024 * 1024 && !socket.destroyed) {
-          sent += chunk.length
-          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`)) {
-            socket.once('drain', pump)
-            return
-          }
-        }
-        if (!socket.destroyed) socket.end('0\r\n\r\n')
-      }
-      pump()
-    })
+    huge = await startHugeAnswerServer(100 * 1024 * 1024)
   })
   afterAll(async () => {
     await huge.close()

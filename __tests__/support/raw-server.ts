@@ -50,3 +50,27 @@ export function drip(socket: Socket, chunk: string, everyMs: number): void {
   }, everyMs)
   socket.on('close', () => clearInterval(timer))
 }
+
+/**
+ * Answers every request 200 with `totalBytes` of JSON-looking text ('a's) in 64 KiB chunks
+ * (chunked, so no content-length to refuse up front), written only as fast as the reader takes it.
+ */
+export function startHugeAnswerServer(totalBytes: number): Promise<RawServer> {
+  return startRawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n')
+    const size = 64 * 1024
+    const chunk = `${size.toString(16)}\r\n${'a'.repeat(size)}\r\n`
+    let sent = 0
+    const pump = (): void => {
+      while (sent < totalBytes && !socket.destroyed) {
+        sent += size
+        if (!socket.write(chunk)) {
+          socket.once('drain', pump)
+          return
+        }
+      }
+      if (!socket.destroyed) socket.end('0\r\n\r\n')
+    }
+    pump()
+  })
+}
