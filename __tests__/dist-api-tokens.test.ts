@@ -5,17 +5,15 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundledAction } from '../scripts/lib/runner.js'
-import { createApiToken, listedNames as listedNamesOn, useEmulator, validates as validatesOn } from './support/emulator.js'
+import { apiTokensOf, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 
 const emulator = useEmulator()
+const { createToken, validates, listedNames } = apiTokensOf(emulator)
 const github = useFakeGitHub()
 
 const SECRET_KEY = 'repo:octo-org/app:TURSO_API_TOKEN'
-const createToken = async (name: string): Promise<string> => (await createApiToken(emulator, name)).token
-const validates = (token: string): Promise<boolean> => validatesOn(emulator, token)
-const listedNames = (): Promise<string[]> => listedNamesOn(emulator)
 
 function rotateInputs(base: string): Record<string, string> {
   return {

@@ -4,18 +4,16 @@
  * way that can go wrong, each leaving exactly one working token in the secret's place.
  */
 import { describe, expect, it } from '@jest/globals'
-import { createApiToken, listedNames as listedNamesOn, useEmulator, validates as validatesOn } from './support/emulator.js'
+import { apiTokensOf, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 
 const emulator = useEmulator()
+const { createToken, validates, listedNames } = apiTokensOf(emulator)
 const github = useFakeGitHub()
 
 const SECRET_KEY = 'repo:octo-org/app:TURSO_API_TOKEN'
-const createToken = async (name: string): Promise<string> => (await createApiToken(emulator, name)).token
-const validates = (token: string): Promise<boolean> => validatesOn(emulator, token)
-const listedNames = (): Promise<string[]> => listedNamesOn(emulator)
 let counter = 0
 
 /** A fresh base token of octo restricted to acme, plus the decoys and an older generation. */

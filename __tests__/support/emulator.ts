@@ -79,3 +79,12 @@ export async function listedNames(emulator: Emulator): Promise<string[]> {
   const response = await fetch(`${emulator.url}/v1/auth/api-tokens`, { headers: { authorization: `Bearer ${emulator.apiToken}` } })
   return ((await response.json()) as { tokens: Array<{ name: string }> }).tokens.map((token) => token.name)
 }
+
+/** createApiToken (the token alone, made with the emulator's own API token), validates and listedNames, bound to `emulator`. */
+export function apiTokensOf(emulator: Emulator): { createToken(name: string): Promise<string>; validates(token: string): Promise<boolean>; listedNames(): Promise<string[]> } {
+  return {
+    createToken: async (name) => (await createApiToken(emulator, name)).token,
+    validates: (token) => validates(emulator, token),
+    listedNames: () => listedNames(emulator)
+  }
+}
