@@ -7,6 +7,7 @@ import {
 } from '../src/github/secret-store.js'
 import { startFakeGitHub, type FakeGitHub, type SecretScopeName } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
+import { rejectedWith } from './support/rejection.js'
 
 /**
  * The five places GitHub keeps secrets, through prepareSecret/store against the fake GitHub:
@@ -44,12 +45,7 @@ const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl
 const calls = (): string[] => github.requests.map((request) => `${request.method} ${request.path}`)
 
 async function failure(promise: Promise<unknown>): Promise<GitHubSecretError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(GitHubSecretError)
-  const secretError = error as GitHubSecretError
+  const secretError = await rejectedWith(GitHubSecretError, promise)
   for (const text of [secretError.message, secretError.stack ?? '', ...logs]) {
     expect(text).not.toContain(VALUE)
     expect(text).not.toContain(github.token)

@@ -8,6 +8,7 @@ import { prepareFanOut, type DestinationOutcome } from '../src/github/secret-fan
 import { GitHubSecretError } from '../src/github/secret-error.js'
 import type { PreparedSecret } from '../src/github/secret-store.js'
 import type { SecretTarget } from '../src/github/secret-target.js'
+import { rejectedWith } from './support/rejection.js'
 
 const targets: SecretTarget[] = ['a', 'b', 'c'].map((name) => ({ secretName: 'T', repository: `o/${name}` }))
 
@@ -35,14 +36,7 @@ function stores(failing: { prepare?: string[]; store?: string[] } = {}): { calls
   return { calls, outcomes, options }
 }
 
-async function failure(promise: Promise<unknown>): Promise<GitHubSecretError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(GitHubSecretError)
-  return error as GitHubSecretError
-}
+const failure = (promise: Promise<unknown>): Promise<GitHubSecretError> => rejectedWith(GitHubSecretError, promise)
 
 describe('prepareFanOut', () => {
   it('prepares every destination before returning, then writes each in order and reports each', async () => {

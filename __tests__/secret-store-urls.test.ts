@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { GitHubSecretError, storeSecret, type SecretTarget } from '../src/github/secret-store.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
+import { rejectedWith } from './support/rejection.js'
 
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
 const TARGET: SecretTarget = { repository: 'octo-org/app', secretName: 'TURSO_TOKEN' }
@@ -29,14 +30,7 @@ afterEach(() => {
 
 const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl: github.url, log: (message) => logs.push(message) }))
 
-async function failure(promise: Promise<void>): Promise<GitHubSecretError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(GitHubSecretError)
-  return error as GitHubSecretError
-}
+const failure = (promise: Promise<void>): Promise<GitHubSecretError> => rejectedWith(GitHubSecretError, promise)
 
 async function storedValue(): Promise<string> {
   const stored = github.secrets.get('repo:octo-org/app:TURSO_TOKEN')

@@ -4,6 +4,7 @@ import { storeSecret, GitHubSecretError, type SecretTarget } from '../src/github
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
 import { USER_AGENT } from '../src/version.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
+import { rejectedWith } from './support/rejection.js'
 
 // A value shaped like a minted Turso JWT; it must never show up in logs or errors.
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
@@ -33,14 +34,7 @@ const options = useSecretStoreOptions(() => ({ githubToken: github.token, apiUrl
 const repoTarget: SecretTarget = { repository: 'octo-org/app', secretName: 'TURSO_TOKEN' }
 
 /** Runs `storeSecret` expecting failure; returns the GitHubSecretError. */
-async function expectFailure(promise: Promise<void>): Promise<GitHubSecretError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(GitHubSecretError)
-  return error as GitHubSecretError
-}
+const expectFailure = (promise: Promise<void>): Promise<GitHubSecretError> => rejectedWith(GitHubSecretError, promise)
 
 function expectNoSecretsIn(text: string): void {
   expect(text).not.toContain(VALUE)
