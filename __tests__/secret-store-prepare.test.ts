@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { GitHubSecretError, prepareSecret } from '../src/github/secret-store.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { useSecretStoreOptions } from './support/github-transport.js'
+import { rejectedWith } from './support/rejection.js'
 
 const github = useFakeGitHub()
 const VALUE = 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJhIjoicnciLCJpYXQiOjE3MDAwMDAwMDB9.c2VjcmV0LXNpZ25hdHVyZQ'
@@ -24,14 +25,10 @@ describe('prepareSecret', () => {
   })
 
   it('fails with GitHubSecretError when the key cannot be read, before any value exists', async () => {
-    const error = await prepareSecret(target, options({ githubToken: 'ghp_wrongtoken0000000000' })).then(
-      () => undefined,
-      (caught: unknown) => caught
-    )
-    expect(error).toBeInstanceOf(GitHubSecretError)
-    expect((error as GitHubSecretError).status).toBe(401)
-    expect((error as Error).message).toMatch(/^Could not write secret TURSO_TOKEN to repository octo-org\/app: reading its public key failed: /)
-    expect((error as Error).message).not.toContain('ghp_wrongtoken0000000000')
+    const error = await rejectedWith(GitHubSecretError, prepareSecret(target, options({ githubToken: 'ghp_wrongtoken0000000000' })))
+    expect(error.status).toBe(401)
+    expect(error.message).toMatch(/^Could not write secret TURSO_TOKEN to repository octo-org\/app: reading its public key failed: /)
+    expect(error.message).not.toContain('ghp_wrongtoken0000000000')
   })
 
   it('store refuses an empty value without sending anything', async () => {

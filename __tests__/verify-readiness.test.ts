@@ -11,6 +11,7 @@ import { TokenVerificationError } from '../src/verify/errors.js'
 import { notReadyReason, VerificationTimeoutError, verifyWhenReady, type ReadinessOptions } from '../src/verify/readiness.js'
 import { useClockedEmulator } from './support/emulator.js'
 import { FakeClock } from './support/fake-clock.js'
+import { rejectedWith } from './support/rejection.js'
 
 /** One clock for the whole file (the emulator keeps its rotation times); `elapsed` is per test. */
 const clock = new FakeClock()
@@ -87,12 +88,8 @@ describe('after a rotation', () => {
     fresh()
     emulator.setAvailability({ afterRotation: [{ mode: '503', ms: 600_000 }] })
     await rotateDefaultGroup()
-    const error = await verify(await mint(), { timeoutMs: 8_000 }).then(
-      () => undefined,
-      (caught: unknown) => caught
-    )
-    expect(error).toBeInstanceOf(VerificationTimeoutError)
-    expect((error as Error).message).toMatch(/^The database did not accept the new token within verify-timeout \(8\.0 s, \d+ attempt\(s\)\); the last attempt said: Token verification against http:\/\/127\.0\.0\.1:\d+ failed: the database kept failing \(HTTP 503\)/)
+    const error = await rejectedWith(VerificationTimeoutError, verify(await mint(), { timeoutMs: 8_000 }))
+    expect(error.message).toMatch(/^The database did not accept the new token within verify-timeout \(8\.0 s, \d+ attempt\(s\)\); the last attempt said: Token verification against http:\/\/127\.0\.0\.1:\d+ failed: the database kept failing \(HTTP 503\)/)
     expect(elapsed()).toBe(8_000)
   })
 

@@ -10,6 +10,7 @@ import { TokenVerificationError } from '../src/verify/errors.js'
 import { VerificationTimeoutError, verifyWhenReady } from '../src/verify/readiness.js'
 import { useClockedEmulator } from './support/emulator.js'
 import { FakeClock } from './support/fake-clock.js'
+import { rejectedWith } from './support/rejection.js'
 
 const clock = new FakeClock()
 let log: string[] = []
@@ -30,16 +31,15 @@ async function rotatedToken(): Promise<string> {
 
 async function timeoutError(token: string, timeoutMs: number): Promise<VerificationTimeoutError> {
   const started = clock.time
-  const outcome = await verifyWhenReady(
-    { hostname: emulator.hostnameOf('app-db', 'acme'), token, checkWrite: true, http, log: (line) => log.push(line) },
-    { timeoutMs, afterRotation: true, clock, random: () => 0.5 }
-  ).then(
-    () => undefined,
-    (caught: unknown) => caught
+  const outcome = await rejectedWith(
+    VerificationTimeoutError,
+    verifyWhenReady(
+      { hostname: emulator.hostnameOf('app-db', 'acme'), token, checkWrite: true, http, log: (line) => log.push(line) },
+      { timeoutMs, afterRotation: true, clock, random: () => 0.5 }
+    )
   )
-  expect(outcome).toBeInstanceOf(VerificationTimeoutError)
   expect(clock.time - started).toBe(timeoutMs)
-  return outcome as VerificationTimeoutError
+  return outcome
 }
 
 describe('verify-timeout runs out', () => {
