@@ -9,6 +9,7 @@ import type { Fault } from '../emulator/server.js'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -193,7 +194,7 @@ describe('error catalogue: one ::error:: with what was attempted, what Turso sai
     }
     const run = await runAction(inputs)
     expect(run.exitCode).toBe(1)
-    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    const errors = errorLines(run.stdout)
     expect(errors).toHaveLength(1)
     const [error] = errors
     expect(error.startsWith(`::error::${entry.attempted}`)).toBe(true)

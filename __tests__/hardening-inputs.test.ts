@@ -10,6 +10,7 @@ import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction, type InProcessRun } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -23,7 +24,7 @@ function valid(extra: Record<string, string> = {}): Record<string, string> {
 /** Refused locally: exit 1, one short ::error:: naming the input, no request, nothing injected or leaked. */
 function expectRefused(run: InProcessRun, input: string): string {
   expect(run.exitCode).toBe(1)
-  const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+  const errors = errorLines(run.stdout)
   expect(errors).toHaveLength(1)
   expect(errors[0]).toContain(`'${input}'`)
   // Echoes are cut short: a 10,000-character value does not become a 10,000-character log line.

@@ -12,6 +12,7 @@ import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub, type CannedResponse } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
@@ -219,7 +220,7 @@ describe('leak matrix: no secret anywhere but its own ::add-mask:: line', () => 
       expect(lines.slice(0, index).filter((earlier) => earlier.includes(secret))).toEqual([])
     })
     expect(run.stdout + run.stderr).not.toMatch(/^\s+at /m)
-    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    const errors = errorLines(run.stdout)
     expect(errors).toHaveLength(row.exitCode)
     if (row.says !== undefined) {
       const annotations = row.exitCode === 1 ? errors : run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))

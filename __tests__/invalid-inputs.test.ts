@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -51,7 +52,7 @@ describe('invalid inputs', () => {
   it.each(invalidInputs)('%s: fails naming the input and sends no request', async (_what, inputs, input) => {
     const run = await runAction({ ...valid(), ...inputs })
     expect(run.exitCode).toBe(1)
-    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    const errors = errorLines(run.stdout)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain(`'${input}'`)
     expect(emulator.requests).toEqual([])

@@ -8,6 +8,7 @@ import { HttpClient } from '../src/http/http-client.js'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { firstErrorLine } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -15,13 +16,12 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return { operation: 'create-token', 'api-url': emulator.url, 'api-token': emulator.apiToken, organization: 'acme', database: 'app-db', ...extra }
 }
 
-const errorLine = (stdout: string): string => stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
 
 describe('a missing attach-databases entry', () => {
   it('is named in the error, not blamed on the target database', async () => {
     const run = await runAction(inputs({ 'attach-databases': 'analytics, ghost-db' }))
     expect(run.exitCode).toBe(1)
-    const error = errorLine(run.stdout)
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain("Check the name: attach database 'ghost-db' (input attach-databases) was not found in organization 'acme'")
     expect(error).not.toContain("database 'app-db' was not found")
   })
@@ -29,7 +29,7 @@ describe('a missing attach-databases entry', () => {
   it('a 404 that names no database mentions the attach-databases entries as a possible cause', async () => {
     emulator.addFault({ method: 'POST', path: '/v1/organizations/acme/databases/app-db/auth/tokens', status: 404, body: '{"error":"record not found"}' })
     const run = await runAction(inputs({ 'attach-databases': 'analytics' }))
-    expect(errorLine(run.stdout)).toContain("or an attach-databases entry ('analytics') does not exist there")
+    expect(firstErrorLine(run.stdout)).toContain("or an attach-databases entry ('analytics') does not exist there")
   })
 })
 
@@ -56,7 +56,7 @@ describe('TURSO_API_TOKEN from the environment', () => {
   ])('with %s fails as an input error naming api-token / TURSO_API_TOKEN, before any request', async (_case, value) => {
     const run = await runAction(inputs({ 'api-token': '' }), { TURSO_API_TOKEN: value })
     expect(run.exitCode).toBe(1)
-    const error = errorLine(run.stdout)
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain('The Turso API token in the TURSO_API_TOKEN environment variable contains a character that cannot be sent in an HTTP header')
     expect(error).toContain('api-token / TURSO_API_TOKEN')
     expect(error).not.toContain('api-url')

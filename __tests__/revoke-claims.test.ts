@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { runAction } from './support/run-action.js'
+import { firstErrorLine } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const ORG_TOKENS = '/v1/organizations/acme/api-tokens'
@@ -20,7 +21,6 @@ const revokeInputs = (tokenName: string, extra: Record<string, string> = {}): Re
   ...extra
 })
 const sent = (): string[] => emulator.requests.map((request) => `${request.method} ${request.path}`)
-const errorLine = (stdout: string): string => stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
 const listing = (tokens: unknown[]) => ({ method: 'GET', status: 200, body: JSON.stringify({ tokens }) })
 
 describe('the warning about unusable entries of the token list', () => {
@@ -46,13 +46,13 @@ describe('"did you mean" for your own tokens', () => {
     emulator.addFault({ ...listing([{ name: 'deploy-1', id: 'x1' }, { name: 'deploy-2', id: 'x2' }, { name: 'unrelated', id: 'x3' }]), path: OWN_TOKENS })
     const run = await runAction(revokeInputs('deploy-3'))
     expect(run.exitCode).toBe(1)
-    expect(errorLine(run.stdout)).toContain("nothing was revoked. Did you mean 'deploy-1' or 'deploy-2'? List them")
+    expect(firstErrorLine(run.stdout)).toContain("nothing was revoked. Did you mean 'deploy-1' or 'deploy-2'? List them")
   })
 
   it('offers nothing when no name is close', async () => {
     const run = await runAction(revokeInputs('zzzzzzzz'))
-    expect(errorLine(run.stdout)).toContain('so nothing was revoked. List them with `turso auth api-tokens list`')
-    expect(errorLine(run.stdout)).toContain("to revoke a member's organization token, set 'organization' (and 'token-owner') and use an admin's API token.")
+    expect(firstErrorLine(run.stdout)).toContain('so nothing was revoked. List them with `turso auth api-tokens list`')
+    expect(firstErrorLine(run.stdout)).toContain("to revoke a member's organization token, set 'organization' (and 'token-owner') and use an admin's API token.")
   })
 })
 
@@ -73,7 +73,7 @@ describe('an organization token', () => {
     const run = await runAction(revokeInputs('twin', { organization: 'acme', 'token-owner': 'alice' }))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
-    expect(errorLine(run.stdout)).toContain("'alice' has 2 tokens of this name (IDs idA, idB); revoke them with the Turso CLI. Nothing was revoked.")
+    expect(firstErrorLine(run.stdout)).toContain("'alice' has 2 tokens of this name (IDs idA, idB); revoke them with the Turso CLI. Nothing was revoked.")
     expect(run.outputs).toEqual({})
   })
 
@@ -82,8 +82,8 @@ describe('an organization token', () => {
     const run = await runAction(revokeInputs('alice-ci', { organization: 'acme' }))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`, `DELETE ${ORG_TOKENS}/emuTok0006aLiCeC1r7sMn`, `GET ${ORG_TOKENS}`])
-    expect(errorLine(run.stdout)).toContain("Could not revoke the API token 'alice-ci' of alice (ID emuTok0006aLiCeC1r7sMn): Turso answered HTTP 404 to the DELETE, yet still lists the token")
-    expect(errorLine(run.stdout)).toContain('Check api-url (a proxy in between may answer for Turso) and re-run; if this persists, revoke the token in the Turso dashboard.')
+    expect(firstErrorLine(run.stdout)).toContain("Could not revoke the API token 'alice-ci' of alice (ID emuTok0006aLiCeC1r7sMn): Turso answered HTTP 404 to the DELETE, yet still lists the token")
+    expect(firstErrorLine(run.stdout)).toContain('Check api-url (a proxy in between may answer for Turso) and re-run; if this persists, revoke the token in the Turso dashboard.')
     expect(run.outputs).toEqual({})
     expect(run.summary).not.toContain('Revoked')
   })
@@ -101,12 +101,12 @@ describe('an organization token', () => {
 
   it('what to do next, when the name is not in the list or Turso shows no owners', async () => {
     const missing = await runAction(revokeInputs('no-such-token', { organization: 'acme' }))
-    expect(errorLine(missing.stdout)).toContain(
+    expect(firstErrorLine(missing.stdout)).toContain(
       "An admin's or owner's API token sees every member's organization- and group-scoped tokens, a member's only their own; a token without an organization (unrestricted) is not in this list"
     )
     emulator.addFault({ ...listing([{ name: 'anon', id: 'id1' }]), path: ORG_TOKENS })
     const ownerless = await runAction(revokeInputs('anon', { organization: 'acme', 'token-owner': 'alice' }))
-    expect(errorLine(ownerless.stdout)).toContain(
+    expect(firstErrorLine(ownerless.stdout)).toContain(
       "and a member's API token sees only that member's own tokens. Use an admin's or owner's API token, or remove token-owner to revoke your own token."
     )
   })

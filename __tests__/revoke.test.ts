@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { firstErrorLine } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 
@@ -39,7 +40,6 @@ async function authenticates(token: string): Promise<boolean> {
 }
 
 const sent = (): string[] => emulator.requests.map((request) => `${request.method} ${request.path}`)
-const errorLine = (stdout: string): string => stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
 
 describe('revoke one of your own API tokens (no organization)', () => {
   it('lists, sends one DELETE, sets token-name, and the token stops working', async () => {
@@ -82,7 +82,7 @@ describe('revoke a name that is not one of your tokens', () => {
     const run = await runAction(revokeInputs('ci-deployr'))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual(['GET /v1/auth/api-tokens'])
-    const error = errorLine(run.stdout)
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain("Could not revoke the API token 'ci-deployr': input 'token-name' names no API token of the account that owns api-token")
     expect(error).toContain("Did you mean 'ci-deployer'?")
     expect(error).toContain('turso auth api-tokens list')
@@ -96,7 +96,7 @@ describe('revoke a name that is not one of your tokens', () => {
     const run = await runAction(revokeInputs('laptob'))
     expect(run.exitCode).toBe(1)
     expect(run.stdout).not.toContain('laptop')
-    expect(errorLine(run.stdout)).not.toContain('Did you mean')
+    expect(firstErrorLine(run.stdout)).not.toContain('Did you mean')
   })
 
   it('the false success of v1: a reset before Turso saw the DELETE of a misspelled name fails and claims nothing', async () => {
@@ -164,7 +164,7 @@ describe('revoke whose DELETE answer is lost or misleading', () => {
     const run = await runAction(revokeInputs('still-here'))
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('Attempt 1 of 4: DELETE /v1/auth/api-tokens/still-here failed (HTTP 429)')
-    expect(errorLine(run.stdout)).toContain("Could not revoke the API token 'still-here': Turso answered HTTP 404 to the DELETE, yet still lists the token, so it was not revoked")
+    expect(firstErrorLine(run.stdout)).toContain("Could not revoke the API token 'still-here': Turso answered HTTP 404 to the DELETE, yet still lists the token, so it was not revoked")
     expect(run.outputs).toEqual({})
     expect(run.summary).not.toContain('Revoked')
     expect(await authenticates(token)).toBe(true)
@@ -198,7 +198,7 @@ describe('revoke a member\'s organization token (organization set)', () => {
     const run = await runAction(revokeInputs('offboard-2', { organization: 'acme' }))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
-    const error = errorLine(run.stdout)
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain("Could not revoke the API token 'offboard-2' in organization 'acme': 2 members' tokens share this name (owners: 'alice', 'bob'); set input 'token-owner'")
     expect(error).toContain('Nothing was revoked.')
     expect(run.outputs).toEqual({})
@@ -226,22 +226,22 @@ describe('revoke a member\'s organization token (organization set)', () => {
     const run = await runAction(revokeInputs('offboard-4', { organization: 'acme', 'token-owner': 'carol' }))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
-    expect(errorLine(run.stdout)).toContain("no token of this name belongs to 'carol' (input 'token-owner'); tokens of this name belong to: 'alice', 'bob'")
+    expect(firstErrorLine(run.stdout)).toContain("no token of this name belongs to 'carol' (input 'token-owner'); tokens of this name belong to: 'alice', 'bob'")
   })
 
   it('a name not in the organization\'s list fails naming token-name and explains who sees what', async () => {
     const run = await runAction(revokeInputs('emulator', { organization: 'acme' }))
     expect(run.exitCode).toBe(1)
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
-    expect(errorLine(run.stdout)).toContain("input 'token-name' names no token in the organization's list")
-    expect(errorLine(run.stdout)).toContain("revoke it without 'organization'")
+    expect(firstErrorLine(run.stdout)).toContain("input 'token-name' names no token in the organization's list")
+    expect(firstErrorLine(run.stdout)).toContain("revoke it without 'organization'")
   })
 
   it('a member\'s API token revokes the member\'s own token; token-owner cannot reach another member through it', async () => {
     const { alice, bob } = await sharedName('offboard-5')
     const other = await runAction(revokeInputs('offboard-5', { organization: 'acme', 'token-owner': 'bob', 'api-token': ALICE_TOKEN }))
     expect(other.exitCode).toBe(1)
-    expect(errorLine(other.stdout)).toContain('Turso lists no owners: it shows them only to admins and owners of the organization')
+    expect(firstErrorLine(other.stdout)).toContain('Turso lists no owners: it shows them only to admins and owners of the organization')
     expect(await authenticates(bob.token)).toBe(true)
 
     const own = await runAction(revokeInputs('offboard-5', { organization: 'acme', 'api-token': ALICE_TOKEN }))
@@ -257,7 +257,7 @@ describe('revoke a member\'s organization token (organization set)', () => {
     emulator.addFault({ method: 'DELETE', path: `${ORG_TOKENS}/*`, status: 403, body: '{"error":"forbidden"}' })
     const run = await runAction(revokeInputs('offboard-6', { organization: 'acme', 'token-owner': 'alice' }))
     expect(run.exitCode).toBe(1)
-    const error = errorLine(run.stdout)
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain(`Could not revoke API token 'offboard-6' of alice (ID ${alice.id}) in organization 'acme'. Turso answered HTTP 403: forbidden.`)
     expect(error).toContain("use an API token of an admin or owner of the organization to revoke another member's token")
     expect(run.outputs).toEqual({})
@@ -288,7 +288,7 @@ describe('a hostile token list', () => {
     expect(sent()).toEqual([`GET ${ORG_TOKENS}`])
     expect(run.stdout).toMatch(/^::warning::Left out 2 entries of Turso's token list/m)
     // The `dup` left out is the only one of that name: said so, rather than "names no token".
-    expect(errorLine(run.stdout)).toContain('the only token of this name is listed with an ID the action cannot send back')
+    expect(firstErrorLine(run.stdout)).toContain('the only token of this name is listed with an ID the action cannot send back')
     expect(run.stdout).not.toMatch(/^::(?!add-mask|warning::Left out|error::Could not revoke)/m)
     expect(run.stdout).not.toContain('pwned')
   })
@@ -309,7 +309,7 @@ describe('revoke inputs', () => {
     expect(ignored.stdout).toMatch(/^::warning::Input 'token-owner' applies to operation 'revoke' only with 'organization'/m)
     const invalid = await runAction(revokeInputs('laptop', { organization: 'acme', 'token-owner': 'alice smith' }))
     expect(invalid.exitCode).toBe(1)
-    expect(errorLine(invalid.stdout)).toMatch(/^::error::Input 'token-owner' must be the username or email/)
+    expect(firstErrorLine(invalid.stdout)).toMatch(/^::error::Input 'token-owner' must be the username or email/)
     expect(emulator.requests).toEqual([])
   })
 

@@ -8,6 +8,7 @@ import { apiTokensOf, useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const { createToken, validates, listedNames } = apiTokensOf(emulator)
@@ -48,7 +49,6 @@ const rotate = async (apiToken: string, base: string, extra: Record<string, stri
   runAction(inputs(apiToken, base, extra), { GITHUB_API_URL: github.url })
 
 const apiCalls = (): string[] => emulator.requests.map((request) => `${request.method} ${request.path}`)
-const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::error::'))
 
 describe('rotate-api-token', () => {
   it('creates <name>-<stamp>, validates it, stores it, then revokes exactly the previous generations', async () => {

@@ -4,6 +4,7 @@ import { useEmulator } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 import { sentence } from '../src/operations/rotation-errors.js'
+import { firstErrorLine } from './support/workflow-commands.js'
 
 const emulator = useEmulator()
 const github = useFakeGitHub()
@@ -112,7 +113,7 @@ describe('rotate when the replacement cannot be minted', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs['rotated-at']).toBeDefined()
     expect(run.outputs.token).toBeUndefined()
-    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    const error = firstErrorLine(run.stdout)
     expect(error).toContain('The old tokens are already invalid')
     expect(error).toContain('service unavailable')
     expect(error).toContain('re-run this step with operation: create-token')
@@ -161,7 +162,7 @@ describe('rotate when the secret cannot be written', () => {
     expect(apiCalls()).toEqual(['GET /v1/organizations/acme/databases/app-db', 'GET /v1/organizations/acme/databases'])
     expect(emulator.verifyDatabaseToken(oldToken, 'app-db', 'acme').valid).toBe(true)
     expect(run.outputs).toEqual({})
-    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    const error = firstErrorLine(run.stdout)
     expect(error).toMatch(/^::error::Nothing was rotated: the old tokens still work\. Before rotating, reading the public key of secret TURSO_AUTH_TOKEN with github-token failed: /)
     expect(error).toMatch(/github-token/i)
     expect(github.requests.map((request) => request.method)).toEqual(['GET'])
@@ -266,7 +267,7 @@ describe('rotate when the secret write fails after the key was read', () => {
       { GITHUB_API_URL: github.url }
     )
     expect(run.exitCode).toBe(1)
-    const error = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    const error = firstErrorLine(run.stdout)
     expect(error).toMatch(/^::error::The old tokens are already invalid .*but the replacement was not completed: Could not write secret TURSO_AUTH_TOKEN/)
     expect(error).toMatch(/[.!?…] To recover, re-run this step with operation: create-token/)
   })

@@ -5,6 +5,7 @@ import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
+import { errorLines } from './support/workflow-commands.js'
 
 /**
  * The secret-organization, secret-visibility, secret-repositories and secret-type inputs, run
@@ -91,7 +92,7 @@ describe('invalid secret destinations', () => {
   it.each(invalid)('%s: fails naming the inputs and sends nothing', async (_what, extra, input, says) => {
     const run = await runAction(inputs(extra), env())
     expect(run.exitCode).toBe(1)
-    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    const errors = errorLines(run.stdout)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain(`'${input}'`)
     expect(errors[0]).toContain(says)

@@ -42,3 +42,8 @@ export function commandLines(stdout: string): Array<{ line: string; name: string
 export function errorLines(stdout: string): string[] {
   return stdout.split('\n').filter((line) => line.startsWith('::error::'))
 }
+
+/** The first `::error::` line the action printed to stdout, or '' when there is none. */
+export function firstErrorLine(stdout: string): string {
+  return errorLines(stdout)[0] ?? ''
+}
