@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
-import { expectNoLeaks } from './support/leaks.js'
+import { expectRefusedBeforeRequests } from './support/refusal.js'
 import { runAction } from './support/run-action.js'
 import { errorLines } from './support/workflow-commands.js'
 
@@ -43,15 +43,7 @@ const refusals: Array<[string, () => Record<string, string>, string, string]> = 
 describe('API-token operations: local refusals', () => {
   it.each(refusals)('%s: fails naming the input and sends nothing', async (_what, inputs, input, words) => {
     const run = await runAction(inputs(), { GITHUB_API_URL: github.url })
-    expect(run.exitCode).toBe(1)
-    const errors = errorLines(run.stdout)
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toContain(`'${input}'`)
-    expect(errors[0]).toContain(words)
-    expect(emulator.requests).toEqual([])
-    expect(github.requests).toEqual([])
-    expect(run.outputs).toEqual({})
-    expectNoLeaks(run, [emulator.apiToken, github.token])
+    expectRefusedBeforeRequests(run, input, words, { emulator, github })
   })
 
   it('an unknown operation lists all five', async () => {

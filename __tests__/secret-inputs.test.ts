@@ -4,8 +4,8 @@ import { createTokenInputs, type Inputs } from './support/action-inputs.js'
 import { useEmulator } from './support/emulator.js'
 import { useFakeGitHub } from './support/fake-github.js'
 import { expectNoLeaks } from './support/leaks.js'
+import { expectRefusedBeforeRequests } from './support/refusal.js'
 import { runAction } from './support/run-action.js'
-import { errorLines } from './support/workflow-commands.js'
 
 /**
  * The secret-organization, secret-visibility, secret-repositories and secret-type inputs, run
@@ -91,15 +91,7 @@ const invalid: Array<[string, Record<string, string>, string, string]> = [
 describe('invalid secret destinations', () => {
   it.each(invalid)('%s: fails naming the inputs and sends nothing', async (_what, extra, input, says) => {
     const run = await runAction(inputs(extra), env())
-    expect(run.exitCode).toBe(1)
-    const errors = errorLines(run.stdout)
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toContain(`'${input}'`)
-    expect(errors[0]).toContain(says)
-    expect(emulator.requests).toEqual([])
-    expect(github.requests).toEqual([])
-    expect(run.outputs).toEqual({})
-    expectNoLeaks(run, [emulator.apiToken, github.token])
+    expectRefusedBeforeRequests(run, input, says, { emulator, github })
   })
 })
 
