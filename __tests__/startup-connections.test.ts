@@ -338,6 +338,20 @@ describe('openEarlyConnection: its life before and after adoption', () => {
   const liveSockets = (): number => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap' || name === 'TLSWrap').length
   const liveTimers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length
 
+  /** An early connection that connected, after the server's side of it was closed by `close` and the close was seen. */
+  async function closedByServer(close: (peer: Socket) => void): Promise<EarlyConnection> {
+    const known = peers.length
+    const early = openEarlyConnection(url, 5000)
+    await expect(early.settled).resolves.toEqual({ connected: true })
+    await until(() => peers.length > known)
+    const peer = peers[known]
+    close(peer)
+    await new Promise<void>((resolve) => peer.once('close', () => resolve()))
+    // Give the loop a moment to see the end (a wait, not a timed assertion).
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    return early
+  }
+
   it('keeps nothing alive until held, and the adopted socket is referenced, open and the caller’s', async () => {
     const timers = liveTimers()
     const early = openEarlyConnection(url, 60_000)
@@ -366,15 +380,7 @@ describe('openEarlyConnection: its life before and after adoption', () => {
   })
 
   it('adopt gives nothing for a connection the server has ended, and destroys it', async () => {
-    const known = peers.length
-    const early = openEarlyConnection(url, 5000)
-    await expect(early.settled).resolves.toEqual({ connected: true })
-    await until(() => peers.length > known)
-    const peer = peers[known]
-    peer.end()
-    await new Promise<void>((resolve) => peer.once('close', () => resolve()))
-    // Give the loop a moment to see the end (a wait, not a timed assertion).
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    const early = await closedByServer((peer) => peer.end())
     expect(early.adopt()).toBeUndefined()
   })
 
@@ -437,14 +443,7 @@ describe('openEarlyConnection: its life before and after adoption', () => {
   })
 
   it('a reset after the handshake but before adoption is swallowed (no crash), and adopt then gives nothing', async () => {
-    const known = peers.length
-    const early = openEarlyConnection(url, 5000)
-    await expect(early.settled).resolves.toEqual({ connected: true })
-    await until(() => peers.length > known)
-    const peer = peers[known]
-    peer.resetAndDestroy()
-    await new Promise<void>((resolve) => peer.once('close', () => resolve()))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    const early = await closedByServer((peer) => peer.resetAndDestroy())
     expect(early.adopt()).toBeUndefined()
   })
 
