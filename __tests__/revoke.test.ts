@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { useEmulator } from './support/emulator.js'
+import { useEmulator, validates } from './support/emulator.js'
 import { expectNoLeaks } from './support/leaks.js'
 import { runAction } from './support/run-action.js'
 import { firstErrorLine } from './support/workflow-commands.js'
@@ -34,10 +34,7 @@ async function mintApiToken(name: string, options: { as?: string; organization?:
   return body
 }
 
-async function authenticates(token: string): Promise<boolean> {
-  const response = await fetch(`${emulator.url}/v1/auth/validate`, { headers: { authorization: `Bearer ${token}` } })
-  return response.status === 200
-}
+const authenticates = (token: string): Promise<boolean> => validates(emulator, token)
 
 const sent = (): string[] => emulator.requests.map((request) => `${request.method} ${request.path}`)
 
