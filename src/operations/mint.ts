@@ -1,7 +1,7 @@
 import type { PreparedSecret } from '../github/secret-store.js'
 import { describeSecretTargets } from '../github/secret-targets.js'
 import type { Delivery, SecretDestination } from '../inputs.js'
-import type { DatabaseInfo } from '../turso/client.js'
+import type { DatabaseInfo, GroupDatabase } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
 import { ConcurrentRotationError, sentence, UnverifiedReplacementError } from './rotation-errors.js'
@@ -202,12 +202,15 @@ async function hostnameToVerifyOn(
 
 /** The database a group token is verified on: the first one the API lists for the group. */
 export async function firstDatabaseOfGroup(context: OperationContext, organization: string, group: string): Promise<string> {
-  const databases = await context.turso.listGroupDatabases(organization, group)
-  if (databases.length === 0) {
-    throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
-  }
-  context.info(`The group token will be verified on the first database of group '${group}' (${databases[0].hostname})`)
-  return databases[0].hostname
+  return firstListedDatabase(context, group, await context.turso.listGroupDatabases(organization, group)).hostname
+}
+
+/** The first of a group's databases as listed (rotate lists them anyway, to name them); says so in the log. */
+export function firstListedDatabase(context: OperationContext, group: string, databases: readonly GroupDatabase[]): GroupDatabase {
+  const first = databases[0]
+  if (first === undefined) throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
+  context.info(`The group token will be verified on the first database of group '${group}' (${first.hostname})`)
+  return first
 }
 
 /**
