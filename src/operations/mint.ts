@@ -5,6 +5,7 @@ import type { DatabaseInfo, GroupDatabase } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
 import { ConcurrentRotationError, sentence, UnverifiedReplacementError } from './rotation-errors.js'
+import { listInWords } from '../runner/wording.js'
 
 /** A database lookup made earlier in the run (rotate does one first), or none yet. */
 export type KnownDatabase = DatabaseInfo | 'lookup-failed' | undefined
@@ -180,7 +181,7 @@ export function describeDelivery(delivery: Delivery): string {
   const parts = ['set as the token output']
   if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretTargets(delivery.secret.targets)}`)
   if (delivery.exportEnv) parts.push('exported as TURSO_AUTH_TOKEN')
-  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+  return listInWords(parts)
 }
 
 async function hostnameToVerifyOn(
