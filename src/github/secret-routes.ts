@@ -5,6 +5,11 @@
  */
 import type { SecretScope } from './secret-target.js'
 
+/** GitHub's REST API as the run finds it: GITHUB_API_URL (GitHub Enterprise Server sets it), else api.github.com. */
+export function gitHubApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GITHUB_API_URL || 'https://api.github.com'
+}
+
 /** `/repos/{owner}/{repo}/…` from a template: each value is percent-encoded as one path segment. */
 function apiPath(parts: TemplateStringsArray, ...values: string[]): string {
   return parts.reduce((path, part, index) => `${path}${part}${index < values.length ? encodeURIComponent(values[index]) : ''}`, '')

@@ -24,7 +24,7 @@ import { sealedBox } from './sealed-box.js'
 import { GitHubSecretError } from './secret-error.js'
 import { describeSecretLocation, MAX_SECRET_BYTES, resolveSecretScope, type SecretTarget } from './secret-target.js'
 import { GitHubAnswerError, GitHubApi } from './github-api.js'
-import { publicKeyPath, repositoryPath, secretPath } from './secret-routes.js'
+import { gitHubApiUrl, publicKeyPath, repositoryPath, secretPath } from './secret-routes.js'
 import { explainFailure, scrub } from './failure-guidance.js'
 
 export { GitHubSecretError } from './secret-error.js'
@@ -167,7 +167,7 @@ function parsePublicKey(data: unknown): PublicKey {
 
 /** GitHub Enterprise Server sets GITHUB_API_URL; plain http is allowed only for loopback (tests, emulators). */
 function resolveApiUrl(explicit: string | undefined): string {
-  const raw = explicit || process.env.GITHUB_API_URL || 'https://api.github.com'
+  const raw = explicit || gitHubApiUrl()
   let url: URL
   try {
     url = new URL(raw)
