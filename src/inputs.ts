@@ -7,6 +7,7 @@ import {
 } from './github/secret-target.js'
 import { parseSecretTargets } from './github/secret-targets.js'
 import { warnInputsThatDoNotApply } from './inputs-applicability.js'
+import { GENERATION_SUFFIX_LENGTH } from './operations/api-token-generations.js'
 import { parseApiUrl } from './parsers/api-url.js'
 import { parseExpiration, parseGoDuration, parseRenewWithin } from './parsers/duration.js'
 import { InputError } from './parsers/input-error.js'
@@ -200,9 +201,6 @@ function readRevokeTarget(readInput: ReadInput, warn: (message: string) => void)
     tokenOwner: organization === '' || owner === '' ? null : parseTokenOwner(owner)
   }
 }
-
-/** A rotate-api-token generation is `<token-name>-<yyyymmddThhmmssZ>`: 17 characters longer than the base name. */
-const GENERATION_SUFFIX_LENGTH = 17
 
 function readApiTokenRequest(readInput: ReadInput, operation: 'create-api-token' | 'rotate-api-token'): ApiTokenRequest {
   const tokenName = readInput('token-name')

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises'
 import * as core from '@actions/core'
+import { gitHubApiUrl } from './github/secret-routes.js'
 import { HttpClient } from './http/http-client.js'
 import { readConfig, type Config } from './inputs.js'
 import type { OperationContext } from './operations/context.js'
@@ -108,8 +109,8 @@ function planOnly(config: Config, report: Report): void {
   report.dryRun = true
   if ('target' in config) report.target = describeTarget(config.target)
   core.info(`Dry run: validated the inputs; these requests would be sent to ${config.connection.apiUrl.origin}:`)
-  // GitHub's requests carry their own base URL in the line: secret-store.ts's default, GHES's GITHUB_API_URL.
-  for (const request of plannedRunRequests(config, process.env.GITHUB_API_URL || 'https://api.github.com')) {
+  // GitHub's requests carry their own base URL in the line: the one secret-store.ts sends them to.
+  for (const request of plannedRunRequests(config, gitHubApiUrl())) {
     const line = formatPlannedRequest(request)
     core.info(`  ${line}`)
     report.facts.push(['Would send', `\`${line}\``])

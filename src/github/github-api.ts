@@ -73,11 +73,6 @@ export class GitHubApi {
   }
 }
 
-/** `/repos/{owner}/{repo}/…` from a template: each value is percent-encoded as one path segment. */
-export function apiPath(parts: TemplateStringsArray, ...values: string[]): string {
-  return parts.reduce((path, part, index) => `${path}${part}${index < values.length ? encodeURIComponent(values[index]) : ''}`, '')
-}
-
 /** GitHub's error bodies are `{"message": "...", "documentation_url": "..."}`; anything else is shown as it came. */
 function messageOf(text: string): string {
   try {

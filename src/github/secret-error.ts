@@ -12,3 +12,18 @@ export class GitHubSecretError extends Error {
     super(message)
   }
 }
+
+/**
+ * Some destinations hold the new value and some do not. Callers that would withdraw the value on a
+ * failed delivery must not: `written` destinations already rely on it. Here rather than in
+ * secret-fanout.ts, so rotate-api-token can test for it without loading the fan-out at start-up.
+ */
+export class PartialSecretWriteError extends GitHubSecretError {
+  constructor(
+    message: string,
+    /** How many destinations hold the new value. */
+    readonly written: number
+  ) {
+    super(message)
+  }
+}

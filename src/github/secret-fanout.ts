@@ -6,24 +6,10 @@
  * each destination that was not written. With a single destination it behaves, and fails, exactly
  * like that destination's own store.
  */
-import { GitHubSecretError } from './secret-error.js'
+import { GitHubSecretError, PartialSecretWriteError } from './secret-error.js'
 import type { PreparedSecret } from './secret-store.js'
 import type { SecretTarget } from './secret-target.js'
 import { describeSecretTargets } from './secret-targets.js'
-
-/**
- * Some destinations hold the new value and some do not. Callers that would withdraw the value on a
- * failed delivery must not: `written` destinations already rely on it.
- */
-export class PartialSecretWriteError extends GitHubSecretError {
-  constructor(
-    message: string,
-    /** How many destinations hold the new value. */
-    readonly written: number
-  ) {
-    super(message)
-  }
-}
 
 /** How one destination fared: written, or the reason it was not (no secret in it). */
 export interface DestinationOutcome {

@@ -22,8 +22,9 @@ import type { HttpClient } from '../http/http-client.js'
 import { isLoopbackHost } from '../parsers/api-url.js'
 import { sealedBox } from './sealed-box.js'
 import { GitHubSecretError } from './secret-error.js'
-import { describeSecretLocation, MAX_SECRET_BYTES, resolveSecretScope, type SecretScope, type SecretTarget } from './secret-target.js'
-import { apiPath, GitHubAnswerError, GitHubApi } from './github-api.js'
+import { describeSecretLocation, MAX_SECRET_BYTES, resolveSecretScope, type SecretTarget } from './secret-target.js'
+import { GitHubAnswerError, GitHubApi } from './github-api.js'
+import { gitHubApiUrl, publicKeyPath, repositoryPath, secretPath } from './secret-routes.js'
 import { explainFailure, scrub } from './failure-guidance.js'
 
 export { GitHubSecretError } from './secret-error.js'
@@ -65,7 +66,7 @@ export async function prepareSecret(target: SecretTarget, options: SecretStoreOp
     const message = `Could not write secret ${target.secretName} to ${location}: ${step}: ${failure.message}`
     return new GitHubSecretError(scrub(message, options.githubToken, ...(value === undefined ? [] : [value])), failure.status)
   }
-  const readPublicKey = async (): Promise<PublicKey> => parsePublicKey((await api.get(`${scopePath(scope)}/public-key`)).data)
+  const readPublicKey = async (): Promise<PublicKey> => parsePublicKey((await api.get(publicKeyPath(scope))).data)
 
   let publicKey: PublicKey
   try {
@@ -93,7 +94,7 @@ export async function prepareSecret(target: SecretTarget, options: SecretStoreOp
       // GitHub accepts the list only with `selected`; sent there even when it equals the current one.
       if (scope.visibility === 'selected') body.selected_repository_ids = repositoryIds
     }
-    return (await api.put(`${scopePath(scope)}/${encodeURIComponent(target.secretName)}`, body)).status
+    return (await api.put(secretPath(scope, target.secretName), body)).status
   }
 
   return {
@@ -141,21 +142,8 @@ function secretBytes(value: string): Uint8Array {
   return bytes
 }
 
-/** The destination's secrets collection, each name percent-encoded as one path segment. */
-function scopePath(scope: SecretScope): string {
-  switch (scope.kind) {
-    case 'repository':
-      return apiPath`/repos/${scope.owner}/${scope.repo}/${scope.type}/secrets`
-    case 'environment':
-      return apiPath`/repos/${scope.owner}/${scope.repo}/environments/${scope.environment}/secrets`
-    case 'organization':
-      return apiPath`/orgs/${scope.organization}/${scope.type}/secrets`
-  }
-}
-
 async function repositoryId(api: GitHubApi, repository: string): Promise<number> {
-  const [owner = '', repo = ''] = repository.split('/')
-  const { data } = await api.get(apiPath`/repos/${owner}/${repo}`)
+  const { data } = await api.get(repositoryPath(repository))
   const id: unknown = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
     throw new Error('GitHub answered without a valid repository id')
@@ -179,7 +167,7 @@ function parsePublicKey(data: unknown): PublicKey {
 
 /** GitHub Enterprise Server sets GITHUB_API_URL; plain http is allowed only for loopback (tests, emulators). */
 function resolveApiUrl(explicit: string | undefined): string {
-  const raw = explicit || process.env.GITHUB_API_URL || 'https://api.github.com'
+  const raw = explicit || gitHubApiUrl()
   let url: URL
   try {
     url = new URL(raw)

@@ -14,6 +14,7 @@ import { ownerProblem, OWNER_RULE, repositoryProblem } from '../parsers/github-n
 import { echoValue } from '../parsers/input-error.js'
 import { GitHubSecretError } from './secret-error.js'
 import { describeSecretLocation, resolveSecretScope, type SecretTarget, type SecretVisibility } from './secret-target.js'
+import { listInWords } from '../runner/wording.js'
 
 const INPUT = 'secret-targets'
 
@@ -134,5 +135,5 @@ function lineError(number: number, line: string, reason: string): GitHubSecretEr
 /** "repository o/a, Dependabot secrets of repository o/a and environment "prod" of repository o/b". */
 export function describeSecretTargets(targets: readonly SecretTarget[]): string {
   const locations = targets.map((target) => describeSecretLocation(target))
-  return locations.length <= 1 ? (locations[0] ?? '') : `${locations.slice(0, -1).join(', ')} and ${locations[locations.length - 1]}`
+  return listInWords(locations)
 }

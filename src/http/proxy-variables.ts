@@ -1,21 +1,18 @@
 /**
  * The proxy variables as undici's EnvHttpProxyAgent reads them (lower case wins, even when set
  * but empty), checked before the agent is built: undici's own complaint for `proxy.example:8080`
- * ("Invalid URL protocol") names neither the variable nor the fix.
+ * ("Invalid URL protocol") names neither the variable nor the fix. Which variable counts is
+ * proxyVariable's rule, the one the early connection's proxy check reads too.
  */
-const PROXY_VARIABLES = [
-  ['https_proxy', 'HTTPS_PROXY'],
-  ['http_proxy', 'HTTP_PROXY']
-] as const
+import { proxyVariable } from '../startup/proxy-env.js'
 
 /** What undici's ProxyAgent can speak to. */
 const PROXY_PROTOCOLS = ['http:', 'https:', 'socks5:', 'socks:']
 
 /** Throws, naming the variable, when a proxy variable is set to something that is not a proxy URL. */
 export function checkProxyVariables(env: NodeJS.ProcessEnv): void {
-  for (const [lower, upper] of PROXY_VARIABLES) {
-    const name = env[lower] !== undefined ? lower : upper
-    const value = env[name]
+  for (const scheme of ['https', 'http'] as const) {
+    const { name, value } = proxyVariable(env, scheme)
     if (value === undefined || value === '' || isProxyUrl(value)) continue
     throw new Error(
       `${name} is not a URL: "${withoutCredentials(value)}". Set it to the proxy's URL with its scheme, ` +

@@ -11,6 +11,9 @@ export function generationName(baseName: string, at: Date): string {
 
 const STAMP = /^\d{8}T\d{6}Z$/u
 
+/** How much longer a generation's name is than its base name: `-yyyymmddThhmmssZ`, 17 characters (readConfig checks the fit). */
+export const GENERATION_SUFFIX_LENGTH = generationName('', new Date(0)).length
+
 /**
  * True for `<base>` and `<base>-<stamp>` exactly: never `<base>-other`, `<base>x` or a name that
  * only starts like one, since revoking someone's unrelated token cannot be undone.

@@ -13,7 +13,7 @@ import { apiTokensPath, databaseConfigurationPath, databasePath, databasesPath, 
 import { PROBE_EXPIRATION } from './rotate.js'
 
 /** The Turso requests a real run would send, in order; paths and bodies hold no secret. */
-export function plannedRequests(config: Config): PlannedRequest[] {
+function plannedRequests(config: Config): PlannedRequest[] {
   if (config.operation === 'revoke') {
     // The ID is known only from the list: `{id}` stands for the one found by token-name (and token-owner).
     const deletion: PlannedRequest =

@@ -1,10 +1,11 @@
 import type { PreparedSecret } from '../github/secret-store.js'
 import { describeSecretTargets } from '../github/secret-targets.js'
 import type { Delivery, SecretDestination } from '../inputs.js'
-import type { DatabaseInfo } from '../turso/client.js'
+import type { DatabaseInfo, GroupDatabase } from '../turso/client.js'
 import type { MintOptions, TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
 import { ConcurrentRotationError, sentence, UnverifiedReplacementError } from './rotation-errors.js'
+import { listInWords } from '../runner/wording.js'
 
 /** A database lookup made earlier in the run (rotate does one first), or none yet. */
 export type KnownDatabase = DatabaseInfo | 'lookup-failed' | undefined
@@ -180,7 +181,7 @@ export function describeDelivery(delivery: Delivery): string {
   const parts = ['set as the token output']
   if (delivery.secret !== undefined) parts.push(`stored in secret ${delivery.secret.secretName} in ${describeSecretTargets(delivery.secret.targets)}`)
   if (delivery.exportEnv) parts.push('exported as TURSO_AUTH_TOKEN')
-  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+  return listInWords(parts)
 }
 
 async function hostnameToVerifyOn(
@@ -202,12 +203,15 @@ async function hostnameToVerifyOn(
 
 /** The database a group token is verified on: the first one the API lists for the group. */
 export async function firstDatabaseOfGroup(context: OperationContext, organization: string, group: string): Promise<string> {
-  const databases = await context.turso.listGroupDatabases(organization, group)
-  if (databases.length === 0) {
-    throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
-  }
-  context.info(`The group token will be verified on the first database of group '${group}' (${databases[0].hostname})`)
-  return databases[0].hostname
+  return firstListedDatabase(context, group, await context.turso.listGroupDatabases(organization, group)).hostname
+}
+
+/** The first of a group's databases as listed (rotate lists them anyway, to name them); says so in the log. */
+export function firstListedDatabase(context: OperationContext, group: string, databases: readonly GroupDatabase[]): GroupDatabase {
+  const first = databases[0]
+  if (first === undefined) throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
+  context.info(`The group token will be verified on the first database of group '${group}' (${first.hostname})`)
+  return first
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiTokenRequest, Delivery, SecretDestination } from '../inputs.js'
-import { PartialSecretWriteError } from '../github/secret-fanout.js'
+import { PartialSecretWriteError } from '../github/secret-error.js'
 import { describeRestriction } from '../turso/api-token-restriction.js'
 import type { CreatedApiToken, TursoClient } from '../turso/client.js'
 import { TursoApiError } from '../turso/errors.js'

@@ -5,7 +5,7 @@ import type { GroupDatabase } from '../turso/client.js'
 import { TursoApiError, TursoNetworkError } from '../turso/errors.js'
 import { describeTarget, type MintOptions, type TokenTarget } from '../turso/targets.js'
 import type { OperationContext } from './context.js'
-import { describeDelivery, mintAndDeliver, prepareSecretStore, type KnownDatabase, type Prepared } from './mint.js'
+import { describeDelivery, firstListedDatabase, mintAndDeliver, prepareSecretStore, type KnownDatabase, type Prepared } from './mint.js'
 import { ConcurrentRotationError, PreflightError, RotationOutcomeUnknownError, sentence, UnverifiedReplacementError } from './rotation-errors.js'
 import { checkVerifiable } from './verify-preflight.js'
 
@@ -170,7 +170,9 @@ async function preflight(
     prepared.affected = names(listed)
     if (delivery.verify) {
       // readConfig rejects verify for user-account groups, so an organization (and so a list) is known here.
-      const first = await check(`finding a database of group '${target.group}' to verify the new token on`, async () => firstOf(context, target.group, listed))
+      const first = await check(`finding a database of group '${target.group}' to verify the new token on`, async () =>
+        firstListedDatabase(context, target.group, listed ?? [])
+      )
       prepared.verifyHostname = first.hostname
       await checkConfiguration(context, prepared, target.organization as string, first.name)
     }
@@ -212,13 +214,6 @@ async function checkConfiguration(context: OperationContext, prepared: Checked, 
     checkVerifiable(context, organization, database)
   )
   prepared.writesBlocked = writesBlocked
-}
-
-function firstOf(context: OperationContext, group: string, listed: GroupDatabase[] | undefined): GroupDatabase {
-  const first = listed?.[0]
-  if (first === undefined) throw new Error(`Could not verify the new token: group '${group}' has no database to run SELECT 1 on`)
-  context.info(`The group token will be verified on the first database of group '${group}' (${first.hostname})`)
-  return first
 }
 
 /**

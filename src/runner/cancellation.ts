@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Report } from './report.js'
+import { listInWords } from './wording.js'
 
 /** The signals a runner sends when a job is cancelled (SIGINT first, SIGTERM a few seconds later). */
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
@@ -91,7 +92,7 @@ export function describeProgress(report: Report, signal: string): string {
     const places = ['set as the token output']
     if (stored !== undefined) places.push(`stored as a secret (${stored[1]})`)
     if (exported !== undefined) places.push(`exported (${exported})`)
-    const delivered = places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}`
+    const delivered = listInWords(places)
     parts.push(
       `A ${tokensMayBeDead ? 'replacement' : 'token'} was minted (${token}) and ${delivered}${stored === undefined ? '; it was not stored as a secret' : ''}.`
     )

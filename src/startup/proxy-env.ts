@@ -8,13 +8,23 @@
  * "proxied": a wrong "yes" only costs the head start, a wrong "no" would bypass the proxy.
  */
 export function proxyApplies(url: URL, env: NodeJS.ProcessEnv): boolean {
-  const httpProxy = env.http_proxy ?? env.HTTP_PROXY
-  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY
+  const httpProxy = proxyVariable(env, 'http').value
+  const httpsProxy = proxyVariable(env, 'https').value
   const proxy = url.protocol === 'https:' ? httpsProxy || httpProxy : httpProxy
   if (!proxy) return false
   const hostname = url.host.replace(/:\d*$/, '').toLowerCase()
   const port = Number.parseInt(url.port, 10) || (url.protocol === 'https:' ? 443 : 80)
   return !excludedByNoProxy(hostname, port, env.no_proxy ?? env.NO_PROXY ?? '')
+}
+
+/**
+ * The proxy variable undici reads for `scheme`, and its value: `http_proxy` / `https_proxy` when
+ * set, even to nothing, else the upper-case one. src/http/proxy-variables.ts checks the same one.
+ */
+export function proxyVariable(env: NodeJS.ProcessEnv, scheme: 'http' | 'https'): { name: string; value: string | undefined } {
+  const lower = `${scheme}_proxy`
+  const name = env[lower] !== undefined ? lower : lower.toUpperCase()
+  return { name, value: env[name] }
 }
 
 function excludedByNoProxy(hostname: string, port: number, noProxy: string): boolean {
