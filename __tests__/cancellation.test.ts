@@ -142,6 +142,18 @@ describe('describeProgress', () => {
       "The step was cancelled (SIGTERM) before it finished. The old tokens are invalid: the rotation of every token of group 'g' at T succeeded. A replacement was minted (full-access, never expires) and set as the token output, stored as a secret (`S` in repository o/r) and exported (`TURSO_AUTH_TOKEN`)."
     ],
     [
+      'rotate, secret-targets written in part',
+      'rotate',
+      [
+        ['Invalidated', "every token of group 'g' at T"],
+        ['Token', 'full-access, never expires'],
+        ['Stored as secret', '`S` in repository o/r'],
+        ['Stored as secret', '`S` in Dependabot secrets of repository o/r'],
+        ['Not stored as secret', '`S` in repository o/s: HTTP 403']
+      ],
+      "The step was cancelled (SIGTERM) before it finished. The old tokens are invalid: the rotation of every token of group 'g' at T succeeded. A replacement was minted (full-access, never expires) and set as the token output and stored as a secret (`S` in repository o/r; `S` in Dependabot secrets of repository o/r). Not stored: `S` in repository o/s: HTTP 403."
+    ],
+    [
       'rotate, refused',
       'rotate',
       [['Rotate request', 'refused: nothing was rotated']],

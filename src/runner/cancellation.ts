@@ -64,7 +64,9 @@ async function reportAndExit(hooks: CancellationHooks, signal: CancelSignal): Pr
  */
 export function describeProgress(report: Report, signal: string): string {
   const fact = (label: string): string | undefined => report.facts.find(([name]) => name === label)?.[1]
-  const stored = report.facts.find(([name]) => name.startsWith('Stored'))
+  // One row per destination (secret-targets writes several); a failed write has its own row.
+  const stored = report.facts.filter(([name]) => name === 'Stored as secret').map(([, where]) => where)
+  const notStored = report.facts.filter(([name]) => name === 'Not stored as secret').map(([, why]) => why)
   const parts = [`The step was cancelled (${signal}) before it finished.`]
   // The other operations mint no database token: the summary's rows say what they did.
   if (report.operation !== 'rotate' && report.operation !== 'create-token') return `${parts[0]} The job summary lists what it did so far.`
@@ -90,15 +92,16 @@ export function describeProgress(report: Report, signal: string): string {
   } else {
     const exported = fact('Exported')
     const places = ['set as the token output']
-    if (stored !== undefined) places.push(`stored as a secret (${stored[1]})`)
+    if (stored.length > 0) places.push(`stored as a secret (${stored.join('; ')})`)
     if (exported !== undefined) places.push(`exported (${exported})`)
     const delivered = listInWords(places)
     parts.push(
-      `A ${tokensMayBeDead ? 'replacement' : 'token'} was minted (${token}) and ${delivered}${stored === undefined ? '; it was not stored as a secret' : ''}.`
+      `A ${tokensMayBeDead ? 'replacement' : 'token'} was minted (${token}) and ${delivered}${stored.length === 0 ? '; it was not stored as a secret' : ''}.`
     )
+    if (notStored.length > 0) parts.push(`Not stored: ${notStored.join('; ')}.`)
   }
   // Nothing is stored without a token, so this covers "no replacement" too.
-  if (tokensMayBeDead && stored === undefined) {
+  if (tokensMayBeDead && stored.length === 0) {
     parts.push('To deliver a working token, re-run this step with operation: create-token and the same inputs (do not rotate again).')
   }
   return parts.join(' ')
