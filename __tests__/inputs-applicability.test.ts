@@ -36,7 +36,7 @@ describe('the table', () => {
     ['create-token', ['database', 'expiration', 'current-token', 'renew-within', 'secret-name', 'verify', 'verify-timeout'], ['mint', 'token-name', 'scopes', 'token-owner']],
     ['rotate', ['group', 'mint', 'permissions', 'secret-targets', 'export-env'], ['current-token', 'renew-within', 'token-name', 'scopes']],
     ['revoke', ['token-name', 'token-owner', 'organization'], ['database', 'group', 'expiration', 'read-only', 'verify', 'export-env', 'secret-name', 'github-token', 'mint']],
-    ['create-api-token', ['token-name', 'group', 'scopes', 'secret-name', 'verify'], ['database', 'expiration', 'mint', 'current-token', 'token-owner', 'verify-timeout']],
+    ['create-api-token', ['token-name', 'group', 'scopes', 'secret-name', 'verify', 'expiration'], ['database', 'mint', 'current-token', 'token-owner', 'verify-timeout']],
     ['rotate-api-token', ['token-name', 'scopes', 'secret-targets', 'github-token'], ['database', 'permissions', 'renew-within', 'token-owner']]
   ])('%s reads %j and ignores %j', (operation, reads, ignores) => {
     for (const input of reads) expect([input, INPUT_APPLICABILITY[input]?.appliesTo]).toEqual([input, expect.arrayContaining([operation])])
@@ -84,6 +84,19 @@ describe('readConfig warns the same way for every operation', () => {
       "Input 'token-name' does not apply to operation 'create-token' and is ignored",
       "Input 'scopes' does not apply to operation 'create-token' and is ignored"
     ])
+  })
+
+  it('create-api-token with expiration: refused once, with no warning before it', () => {
+    const warnings: string[] = []
+    expect(() =>
+      readConfig({
+        readInput: (name) => ({ operation: 'create-api-token', 'api-token': 'tok', organization: 'acme', 'token-name': 'ci', expiration: '30d' })[name] ?? '',
+        env: {},
+        maskSecret: () => undefined,
+        warn: (message) => warnings.push(message)
+      })
+    ).toThrow("Input 'expiration' does not apply to operation 'create-api-token': Turso creates Platform API tokens without an expiry")
+    expect(warnings).toEqual([])
   })
 
   it('rotate: current-token and renew-within are refused, not ignored (a rotation is no renewal)', () => {

@@ -33,7 +33,8 @@ export const INPUT_APPLICABILITY: Readonly<Record<string, Applicability>> = {
   organization: row(ALL),
   database: row(DATABASE_TOKENS),
   group: row([...DATABASE_TOKENS, ...API_TOKENS]),
-  expiration: row(DATABASE_TOKENS, 'never'),
+  // The API-token operations read it only to refuse it (Turso's API tokens have no expiry): one message, not a warning and then an error.
+  expiration: row([...DATABASE_TOKENS, ...API_TOKENS], 'never'),
   'read-only': row(DATABASE_TOKENS, 'false'),
   permissions: row(DATABASE_TOKENS),
   'attach-databases': row(DATABASE_TOKENS),
