@@ -135,6 +135,17 @@ describe('GitHub refuses', () => {
     expectNoSecretsLeaked(error)
   })
 
+  it("a PUT refusal that echoes the value: the value is starred out of the error, even when it is not JWT-shaped", async () => {
+    const plain = 'plain-secret-value-0123456789abcdef'
+    github.failNext(
+      { status: 200, body: { key_id: github.keyId, key: Buffer.from(github.keyPair.publicKey).toString('base64') } },
+      { status: 403, body: { message: `cannot store ${plain} here` } }
+    )
+    const error = await expectFailure(storeSecret(plain, repoTarget, options()))
+    expect(error.message).toContain('writing the encrypted value failed: cannot store ')
+    expect(error.message).not.toContain(plain)
+  })
+
   it('403 on the PUT: explains the permissions a token needs', async () => {
     // Canned answers replace the next two: a normal public key, then a 403 for the PUT.
     github.failNext(
