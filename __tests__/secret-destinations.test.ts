@@ -37,6 +37,7 @@ beforeEach(() => {
   github.requests.length = 0
   github.secrets.clear()
   github.deniedScopes.clear()
+  github.beforeAnswer = undefined
   logs = []
 })
 
@@ -78,6 +79,26 @@ describe('organization Actions secret', () => {
     await storeSecret(VALUE, { organization: 'octo-org', visibility: 'all', secretName: 'TURSO_TOKEN' }, options())
     expect(github.secrets.get('org:octo-org:TURSO_TOKEN')?.visibility).toBe('all')
     expect(github.secrets.get('org:octo-org:TURSO_TOKEN')?.selected_repository_ids).toBeUndefined()
+  })
+
+  it.each([
+    ['no body', null],
+    ['no id', {}],
+    ['an id as text', { id: '1296269' }],
+    ['a fractional id', { id: 1.5 }],
+    ['a zero id', { id: 0 }],
+    ['a negative id', { id: -7 }],
+    ['an id past the safe integers', { id: 2 ** 53 }]
+  ])('selected: a repository lookup answered with %s fails naming the repository, and nothing is written', async (_case, body) => {
+    github.beforeAnswer = (request) => {
+      if (request.path.endsWith('/public-key')) github.failNext({ status: 200, body })
+    }
+    const target: SecretTarget = { organization: 'octo-org', visibility: 'selected', selectedRepositories: ['octo-org/api'], secretName: 'TURSO_TOKEN' }
+    const error = await rejectedWith(GitHubSecretError, storeSecret(VALUE, target, options()))
+    expect(error.message).toContain('looking up the ID of repository octo-org/api (secret-repositories) failed')
+    expect(error.message).toContain('GitHub answered without a valid repository id')
+    expect(calls()).toEqual(['GET /orgs/octo-org/actions/secrets/public-key', 'GET /repos/octo-org/api'])
+    expect(github.secrets.has('org:octo-org:TURSO_TOKEN')).toBe(false)
   })
 
   it('selected: resolves each repository to its ID before the PUT, and sends the IDs', async () => {
