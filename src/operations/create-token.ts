@@ -22,17 +22,18 @@ export async function createToken(
   }
   // No point minting a token the secret store cannot take: read its public key first.
   const secret = delivery.secret === undefined ? undefined : await prepareSecretStore(context, delivery.secret)
-  const writesBlocked = delivery.verify && target.kind === 'database' ? await configurationAllowsVerify(context, target) : false
+  const writesBlocked = delivery.verify && target.kind === 'database' ? await writesBlockedForVerify(context, target) : false
   await mintAndDeliver(context, target, options, delivery, { ...prepared, secret, writesBlocked })
   context.setOutput('renewed', 'true')
 }
 
 /**
  * A database whose configuration refuses the runner (allowed_ips, allowed_aws_vpc_ids,
- * block_reads) would fail verify after minting: say why before minting instead. Reading the
- * configuration is only a shortcut here, so its failure warns and verify decides.
+ * block_reads) would fail verify after minting: say why before minting instead. Returns whether
+ * block_writes rules out verify's write check. Reading the configuration is only a shortcut here,
+ * so its failure warns and verify decides.
  */
-async function configurationAllowsVerify(context: OperationContext, target: Extract<TokenTarget, { kind: 'database' }>): Promise<boolean> {
+async function writesBlockedForVerify(context: OperationContext, target: Extract<TokenTarget, { kind: 'database' }>): Promise<boolean> {
   try {
     return (await checkVerifiable(context, target.organization, target.database)).writesBlocked
   } catch (error) {

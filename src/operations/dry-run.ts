@@ -80,7 +80,8 @@ export function plannedRunRequests(config: Config, githubApiUrl: string): (Plann
   // A run that stores a token always mints it (readConfig refuses a secret with mint: false), so there is a POST.
   const readsAt = Math.max(0, turso.findIndex((request) => request.method === 'POST'))
   // rotate-api-token stores the new token right after validating it, before revoking anything.
-  const writesAt = config.operation === 'rotate-api-token' ? readsAt + 2 : turso.length
+  const validatedAt = turso.findIndex((request) => request.path === validateApiTokenRequest().path)
+  const writesAt = config.operation === 'rotate-api-token' ? validatedAt + 1 : turso.length
   return [
     ...turso.slice(0, readsAt),
     ...destinations.flatMap((destination) => destination.reads),
